@@ -1,0 +1,6 @@
+export { parseGoBool, parseGoDuration, formatGoDuration } from './goparse';
+export { createLogger, parseLogLevel, type Logger, type LoggerOptions, type LogFormat } from './logging';
+export { HostPaths } from './paths';
+export { execaRunner, type CommandRunner, type CommandResult } from './exec';
+export { systemClock, type Clock } from './clock';
+export { buildInfo } from './version';

@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger, goQuote, parseLogLevel, toLogfmt } from './logging';
+
+describe('goQuote', () => {
+  it('escapes like strconv.Quote', () => {
+    expect(goQuote('This is my log message')).toBe('"This is my log message"');
+    expect(goQuote('a "b" \\ c\n\t\x1b\x00')).toBe('"a \\"b\\" \\\\ c\\n\\t\\x1b\\x00"');
+  });
+});
+
+describe('toLogfmt', () => {
+  it('renders level, time and the quoted message first, then fields', () => {
+    const line = toLogfmt('{"level":"info","time":"2018-10-01T01:02:03Z","msg":"This is my log message","n":3,"who":"a b"}');
+    expect(line).toBe('level=info time=2018-10-01T01:02:03Z msg="This is my log message" n=3 who="a b"\n');
+  });
+});
+
+describe('parseLogLevel', () => {
+  it('maps ECS level names, case-insensitively', () => {
+    expect(parseLogLevel('DEBUG')).toBe('debug');
+    expect(parseLogLevel('crit')).toBe('fatal');
+    expect(parseLogLevel('none')).toBe('silent');
+    expect(parseLogLevel('verbose')).toBeUndefined();
+  });
+});
+
+describe('createLogger', () => {
+  it('writes logfmt lines to the log file, honouring the level', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'log-'));
+    const file = path.join(dir, 'ecs-init.log');
+    const log = createLogger({ level: 'warn', file, stdout: false });
+    log.info('hidden');
+    log.warn('shown "quoted"');
+    log.fatal('very bad');
+    await log.close();
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^level=warn time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ msg="shown \\"quoted\\""$/);
+    expect(lines[1]).toMatch(/^level=critical time=\S+ msg="very bad"$/);
+  });
+
+  it('never writes redacted fields', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'log-'));
+    const file = path.join(dir, 'agent.log');
+    const log = createLogger({ level: 'info', file, stdout: false, format: 'json', redact: ['auth'] });
+    log.info({ auth: 'secret-token' }, 'pulling');
+    await log.close();
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('secret-token');
+    expect(JSON.parse(text.trim())).toMatchObject({ level: 'info', msg: 'pulling', auth: '[redacted]' });
+  });
+});

@@ -1,0 +1,20 @@
+import { defineConfig } from 'tsup';
+import { buildDefines } from '../../scripts/build-info';
+
+// dist/amazon-ecs-init is an ESM entry point run by the machine's Node; everything is bundled in, so
+// the file runs anywhere with Node 20+ (and it is what the agent image and the SEA embed).
+export default defineConfig({
+  entry: { 'amazon-ecs-init': 'src/cli.ts' },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  noExternal: [/.*/],
+  // CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks.
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
+  define: buildDefines(),
+  clean: true,
+  sourcemap: false,
+  onSuccess: 'mv dist/amazon-ecs-init.js dist/amazon-ecs-init && chmod +x dist/amazon-ecs-init',
+});
