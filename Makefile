@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 VERSION := $(shell cat VERSION)
 
-.PHONY: all get-deps generate build test check clean
+.PHONY: all setup get-deps generate build test check clean
 
 all: build
 
@@ -22,6 +22,13 @@ build:
 test: build
 	pnpm typecheck
 	pnpm test
+
+# Installs what a fresh Debian machine lacks (Docker engine, iptables, rpm tools, pnpm) and starts dockerd.
+setup:
+	./scripts/setup-host.sh
+
+# The whole suite from a fresh machine: the README's test command, and what .ci/run calls.
+check: setup test
 
 clean:
 	rm -rf packages/*/dist rpm/BUILD rpm/BUILDROOT rpm/RPMS rpm/SRPMS rpm/SOURCES rpm/SPECS build
