@@ -1,0 +1,1 @@
+export { ExponentialBackoff, AGENT_RESTART_BACKOFF, DOCKER_PING_BACKOFF, type BackoffOptions } from './backoff';
