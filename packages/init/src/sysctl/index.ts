@@ -1,0 +1,2 @@
+export { LoopbackRouting } from './loopback-routing';
+export { Ipv6RouterAdvertisements } from './ipv6-router-advertisements';
