@@ -1,20 +1,47 @@
 import { defineConfig } from 'tsup';
 import { buildDefines } from '../../scripts/build-info';
 
-// dist/amazon-ecs-init is an ESM entry point run by the machine's Node; everything is bundled in, so
-// the file runs anywhere with Node 20+ (and it is what the agent image and the SEA embed).
-export default defineConfig({
-  entry: { 'amazon-ecs-init': 'src/cli.ts' },
-  format: ['esm'],
-  platform: 'node',
-  target: 'node20',
-  noExternal: [/.*/],
-  // CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks.
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+// Everything is bundled except the optional native add-ons of dockerode's ssh transport (ssh2's
+// sshcrypto.node and cpu-features): ssh2 loads both inside try/catch and falls back to pure JS, and
+// they are never built here (no install scripts), so bundling them would fail the build.
+const optionalNativeModules = ['cpu-features', /\.node$/];
+const bundleEverythingElse = [/^(?!cpu-features$)(?!.*\.node$)/];
+
+export default defineConfig([
+  // dist/amazon-ecs-init is an ESM entry point run by the machine's Node; everything is bundled in,
+  // so the file runs anywhere with Node 20+ (and it is what the agent image embeds).
+  {
+    entry: { 'amazon-ecs-init': 'src/cli.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    noExternal: bundleEverythingElse,
+    external: optionalNativeModules,
+    // CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks.
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+    },
+    define: buildDefines(),
+    // dist/sea/ is written by the second build running alongside; leave it alone.
+    clean: ['!sea/**'],
+    sourcemap: false,
+    onSuccess: 'mv dist/amazon-ecs-init.js dist/amazon-ecs-init && chmod +x dist/amazon-ecs-init',
   },
-  define: buildDefines(),
-  clean: true,
-  sourcemap: false,
-  onSuccess: 'mv dist/amazon-ecs-init.js dist/amazon-ecs-init && chmod +x dist/amazon-ecs-init',
-});
+  // dist/sea/amazon-ecs-init.cjs is the main script of the single executable (sea/build-sea.mjs).
+  // Node 24's SEA runs one CommonJS script whose require() only reaches built-ins, hence a fully
+  // bundled CJS file; `shims` turns import.meta.url in bundled ESM code into a __filename URL.
+  {
+    entry: { 'amazon-ecs-init': 'src/cli.ts' },
+    outDir: 'dist/sea',
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    platform: 'node',
+    target: 'node24',
+    noExternal: bundleEverythingElse,
+    external: optionalNativeModules,
+    shims: true,
+    define: buildDefines(),
+    clean: true,
+    sourcemap: false,
+  },
+]);
