@@ -31,4 +31,6 @@ export interface InitSettings {
   pidNamespaceHost: boolean;
   /** ECS_LOGLEVEL for ecs-init's own log. */
   logLevel: string;
+  /** credentials-fetcher (gMSA) socket: CREDENTIALS_FETCHER_HOST without unix://, or the default. */
+  credentialsFetcherSocket: string;
 }
