@@ -1,0 +1,2 @@
+export { DiskAgentImageCache, type AgentImageCache } from './agent-cache';
+export { CacheStatus, parseCacheState } from './state';
