@@ -278,6 +278,18 @@ describe('remove', () => {
     expect(log.entries.find((e) => e.level === 'error')?.fields).toMatchObject({ content: '{"rules": [{"command": "rm", "table": "nat"}' });
   });
 
+  it('uses the valid entries of a record and logs the invalid ones', async () => {
+    netfilter.chains.set('iptables filter INPUT', ['-p tcp -i ens5 --dport 51678 -j DROP']);
+    const ens5 = { command: 'iptables', table: 'filter', chain: 'INPUT', placement: 'insert', spec: ['-p', 'tcp', '-i', 'ens5', '--dport', '51678', '-j', 'DROP'], purpose: 'input chain entry to block offhost introspection access' };
+    const bogus = { ...ens5, command: 'sh', spec: ['-c', 'reboot'] };
+    await mkdir(path.dirname(stateFile), { recursive: true });
+    await writeFile(stateFile, JSON.stringify({ version: 1, rules: [bogus, ens5] }));
+    await route().remove(DEFAULTS);
+    expect(netfilter.listing()).toEqual([]);
+    expect(netfilter.calls.some((c) => c[0] === 'sh')).toBe(false);
+    expect(log.entries.find((e) => e.level === 'error')).toMatchObject({ msg: 'Ignoring invalid netfilter rule record entry rules[0]', fields: { entry: JSON.stringify(bogus) } });
+  });
+
   it('skips recorded ip6tables rules when IPv6 is gone', async () => {
     await route().create(DEFAULTS);
     await rm(path.join(procRoot, 'sys/net/ipv6'), { recursive: true });
