@@ -51,4 +51,20 @@ describe('createLogger', () => {
     expect(text).not.toContain('secret-token');
     expect(JSON.parse(text.trim())).toMatchObject({ level: 'info', msg: 'pulling', auth: '[redacted]' });
   });
+
+  it('filters the file by its own level (ECS_LOGLEVEL_ON_INSTANCE) and keeps none of it at none', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'log-'));
+    const verbose = path.join(dir, 'verbose.log');
+    const log = createLogger({ level: 'error', fileLevel: 'debug', file: verbose, stdout: false });
+    log.debug('detail');
+    log.info('progress');
+    await log.close();
+    expect(readFileSync(verbose, 'utf8').trim().split('\n').map((line) => /msg="(\w+)"/.exec(line)?.[1])).toEqual(['detail', 'progress']);
+
+    const quiet = path.join(dir, 'quiet.log');
+    const off = createLogger({ level: 'info', fileLevel: 'none', file: quiet, stdout: false });
+    off.error('not on the instance');
+    await off.close();
+    expect(() => readFileSync(quiet, 'utf8')).toThrow();
+  });
 });

@@ -8,6 +8,8 @@ export type LogFormat = 'logfmt' | 'json';
 export interface LoggerOptions {
   /** ECS level name: debug, info, warn, error, crit, none. */
   level: string;
+  /** Level of the log file when it differs from stdout's (upstream's ECS_LOGLEVEL_ON_INSTANCE); default `level`. */
+  fileLevel?: string;
   format?: LogFormat;
   /** Rolling log file; omitted: stdout only. */
   file?: string;
@@ -39,25 +41,32 @@ export function parseLogLevel(value: string): string | undefined {
   return LEVELS[value.toLowerCase()];
 }
 
+/** Severity of each level name as written in a record (fatal is written `critical`). */
+const SEVERITY: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, critical: 60, silent: Infinity };
+
 export function createLogger(options: LoggerOptions): Logger {
   const format = options.format ?? 'logfmt';
-  const sinks: { write(line: string): void }[] = [];
+  const stdoutLevel = parseLogLevel(options.level) ?? 'info';
+  const fileLevel = options.fileLevel === undefined ? stdoutLevel : (parseLogLevel(options.fileLevel) ?? stdoutLevel);
+  const sinks: { minimum: number; write(line: string): void }[] = [];
   let file: RotatingFileStream | undefined;
-  if (options.stdout ?? true) sinks.push({ write: (line) => process.stdout.write(line) });
-  if (options.file) {
+  if (options.stdout ?? true) sinks.push({ minimum: SEVERITY[stdoutLevel]!, write: (line) => process.stdout.write(line) });
+  if (options.file && fileLevel !== 'silent') {
     file = openRollingFile(options);
     const stream = file;
-    sinks.push({ write: (line) => stream.write(line) });
+    sinks.push({ minimum: SEVERITY[fileLevel]!, write: (line) => stream.write(line) });
   }
   const destination: DestinationStream = {
     write(json: string) {
+      const severity = SEVERITY[/"level":"(\w+)"/.exec(json)?.[1] ?? 'info'] ?? 30;
       const line = format === 'logfmt' ? toLogfmt(json) : json;
-      for (const sink of sinks) sink.write(line);
+      for (const sink of sinks) if (severity >= sink.minimum) sink.write(line);
     },
   };
+  // pino drops what no sink wants; each sink then keeps only its own levels.
   const base = pino(
     {
-      level: parseLogLevel(options.level) ?? 'info',
+      level: SEVERITY[stdoutLevel]! <= SEVERITY[fileLevel]! ? stdoutLevel : fileLevel,
       base: undefined,
       messageKey: 'msg',
       // Upstream prints UTC with second precision: 2018-10-01T01:02:03Z.
