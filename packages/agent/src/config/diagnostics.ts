@@ -16,7 +16,7 @@ export class Diagnostics {
   }
 }
 
-/** NAME="value", quoted so empty strings and spaces show. */
+/** NAME="value", quoted so empty strings and spaces show; JSON values are single-quoted to stay readable. */
 export function shown(name: string, value: string): string {
-  return `${name}=${JSON.stringify(value)}`;
+  return value.includes('"') ? `${name}='${value}'` : `${name}="${value}"`;
 }

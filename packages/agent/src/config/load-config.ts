@@ -3,7 +3,7 @@ import type { AgentConfig, EngineAuthType, LoggingDriver, LoggingSettings } from
 import { readConfigFileSettings, readUserDataSettings, type ConfigFileReader } from './config-file';
 import { AgentConfigError } from './config-error';
 import { AGENT_PROMETHEUS_PORT, BOUNDS, DEFAULTS, KNOWN_LOGGING_DRIVERS } from './defaults';
-import { Diagnostics } from './diagnostics';
+import { Diagnostics, shown } from './diagnostics';
 import { readEnvironment, type Env, type EnvironmentOnlySettings } from './environment';
 import type { AgentFlags } from './flags';
 import { readLoggingSettings } from './logging-settings';
@@ -263,7 +263,7 @@ class Bounds {
 
 function clusterName(s: UpstreamSettings, diag: Diagnostics): string | undefined {
   if (s.ClusterArn !== undefined) {
-    diag.warn(`config key ClusterArn=${JSON.stringify(s.ClusterArn)} is deprecated; use Cluster (ECS_CLUSTER)`);
+    diag.warn(`${shown('config key ClusterArn', s.ClusterArn)} is deprecated; use Cluster (ECS_CLUSTER)`);
   }
   return s.Cluster ?? s.ClusterArn;
 }
@@ -271,7 +271,7 @@ function clusterName(s: UpstreamSettings, diag: Diagnostics): string | undefined
 function engineAuthType(s: UpstreamSettings, diag: Diagnostics): EngineAuthType | undefined {
   const type = s.EngineAuthType;
   if (type !== undefined && type !== 'docker' && type !== 'dockercfg') {
-    diag.warn(`${describeField('EngineAuthType')}=${JSON.stringify(type)} is not docker or dockercfg; no registry auth data is used`);
+    diag.warn(`${shown(describeField('EngineAuthType'), type)} is not docker or dockercfg; no registry auth data is used`);
     return undefined;
   }
   if (type === undefined && s.EngineAuthData !== undefined) {
