@@ -114,10 +114,11 @@ export class Engine {
     const docker = await this.dockerClient();
     const backoff = new ExponentialBackoff(this.deps.restartBackoff ?? AGENT_RESTART_BACKOFF);
     let runningId: string | undefined;
+    let stopping: Promise<unknown> | undefined;
     const stopRunning = () => {
       if (runningId === undefined) return;
       this.log.info('Stopping Amazon Elastic Container Service Agent');
-      docker.stop(runningId, STOP_TIMEOUT_SECONDS).catch((err: Error) => {
+      stopping = docker.stop(runningId, STOP_TIMEOUT_SECONDS).catch((err: Error) => {
         this.log.error(`could not stop Amazon Elastic Container Service Agent: ${err.message}`);
       });
     };
@@ -127,14 +128,16 @@ export class Engine {
         await this.removeExistingAgentContainer(docker);
         this.log.info('Starting Amazon Elastic Container Service Agent');
         const spec = await this.agentContainerSpec(docker.apiVersion);
-        runningId = await docker.createAndStart(spec).catch((err) => {
+        const id = await docker.createAndStart(spec).catch((err) => {
           throw wrapError('could not start Agent', err);
         });
+        runningId = id;
         // A signal that arrived while the container was being created finds it now.
         if (signal?.aborted) stopRunning();
-        const exitCode = await docker.wait(runningId).catch((err) => {
+        const exitCode = await docker.wait(id).catch((err) => {
           throw wrapError('could not start Agent', err);
         });
+        runningId = undefined;
         this.log.info(`Agent exited with code ${exitCode}`);
         if (signal?.aborted) return;
 
@@ -147,7 +150,7 @@ export class Engine {
             if (await this.upgradeAgent(docker)) continue;
             break;
           case AgentExitCode.ContainerFailure:
-            await this.logContainerTail(docker, runningId);
+            await this.logContainerTail(docker, id);
             break;
         }
         const delay = backoff.duration();
@@ -156,6 +159,7 @@ export class Engine {
       }
     } finally {
       signal?.removeEventListener('abort', stopRunning);
+      await stopping;
     }
   }
 
