@@ -147,6 +147,7 @@ function buildConfig(
           s.NumImagesToDeletePerCycle,
           BOUNDS.minNumImagesToDeletePerCycle,
           DEFAULTS.numImagesToDeletePerCycle,
+          String,
         ),
         nonEcsContainersPerCycle: s.NumNonECSContainersToDeletePerCycle ?? DEFAULTS.numNonEcsContainersToDeletePerCycle,
         untrackedEnabled: s.DeleteNonECSImagesEnabled ?? false,
@@ -215,11 +216,17 @@ class Bounds {
   constructor(private readonly diag: Diagnostics) {}
 
   /** Below the minimum: warn and use the default (not the minimum), as upstream. */
-  minimumOrDefault(field: UpstreamField, value: number | undefined, minimum: number, fallback: number): number {
+  minimumOrDefault(
+    field: UpstreamField,
+    value: number | undefined,
+    minimum: number,
+    fallback: number,
+    show: (value: number) => string = formatGoDuration,
+  ): number {
     if (value === undefined) return fallback;
     if (value >= minimum) return value;
     this.diag.warn(
-      `${describeField(field)} ${this.show(field, value)} is below the minimum ${this.show(field, minimum)}; using the default ${this.show(field, fallback)}`,
+      `${describeField(field)} ${show(value)} is below the minimum ${show(minimum)}; using the default ${show(fallback)}`,
     );
     return fallback;
   }
@@ -254,10 +261,6 @@ class Bounds {
       `ECS_TASK_METADATA_RPS_LIMIT (config keys TaskMetadataSteadyStateRate, TaskMetadataBurstRate) ${resolved.join(',')} must be two positive rates; using 40,60`,
     );
     return [DEFAULTS.taskMetadataSteadyStateRate, DEFAULTS.taskMetadataBurstRate];
-  }
-
-  private show(field: UpstreamField, value: number): string {
-    return field.startsWith('Num') ? String(value) : formatGoDuration(value);
   }
 }
 
