@@ -1,0 +1,187 @@
+import { TaskCredentialsStore } from '../credentials/task-credentials-store';
+import { RecordingTaskEngine } from '../engine';
+import { encodeAcsFrame, type AcsAgentFrame, type AcsTask } from '../wire';
+import type { SessionControl, SessionEnd } from '../wsclient';
+import { settle } from '../../test/fakes/manual-clock';
+import { recordingLogger } from '../../test/fakes/recording-logger';
+import type { AcsContext } from './acs-context';
+import { AcsMessageRouter } from './acs-message-router';
+import { UPDATES_DISABLED_REASON } from './update-handler';
+
+const CLUSTER = 'arn:aws:ecs:us-west-2:123456789012:cluster/default';
+const INSTANCE = 'arn:aws:ecs:us-west-2:123456789012:container-instance/default/abc';
+
+function task(arn: string, desiredStatus: string, extra: Partial<AcsTask> = {}): AcsTask {
+  return { arn, family: 'web', version: '3', desiredStatus, containers: [{ name: 'c', image: 'busybox', essential: true }], ...extra };
+}
+
+function setup(options: { updatesEnabled?: boolean; engine?: RecordingTaskEngine } = {}) {
+  const logger = recordingLogger();
+  const engine = options.engine ?? new RecordingTaskEngine();
+  const credentials = new TaskCredentialsStore();
+  const sent: AcsAgentFrame[] = [];
+  const context: AcsContext = {
+    logger,
+    engine,
+    credentials,
+    progress: { latestSeqNum: 0, lastManifestMessageId: undefined },
+    updatesEnabled: options.updatesEnabled ?? false,
+    send: async (frame) => {
+      // What goes on the wire, decoded again: catches frames that would not serialise.
+      sent.push(JSON.parse(encodeAcsFrame(frame)) as AcsAgentFrame);
+    },
+  };
+  const ends: SessionEnd[] = [];
+  let keepAlives = 0;
+  const control: SessionControl = { keepAlive: () => keepAlives++, end: (end) => ends.push(end) };
+  const router = new AcsMessageRouter(context, 3_600_000);
+  const deliver = async (frame: unknown) => {
+    router.handle(typeof frame === 'string' ? frame : JSON.stringify(frame), control);
+    await settle();
+  };
+  return { logger, engine, credentials, context, sent, ends, deliver, keepAlives: () => keepAlives };
+}
+
+describe('ACS PayloadMessage', () => {
+  it('hands STOPPED tasks to the engine before RUNNING ones, then acks credentials and the payload', async () => {
+    const { engine, sent, deliver, credentials } = setup();
+    await deliver({
+      type: 'PayloadMessage',
+      message: {
+        messageId: 'm1',
+        clusterArn: CLUSTER,
+        containerInstanceArn: INSTANCE,
+        seqNum: 7,
+        tasks: [
+          task('t-new', 'RUNNING', { roleCredentials: { credentialsId: 'cred-1', accessKeyId: 'AKID', secretAccessKey: 'SK', sessionToken: 'TOK', expiration: '2021-02-19T19:00:00Z' } }),
+          task('t-old', 'STOPPED'),
+        ],
+      },
+    });
+    expect(engine.deliveries.map((t) => [t.arn, t.desiredStatus, t.seqNum])).toEqual([
+      ['t-old', 'STOPPED', 7],
+      ['t-new', 'RUNNING', 7],
+    ]);
+    expect(sent).toEqual([
+      { type: 'IAMRoleCredentialsAckRequest', message: { messageId: 'm1', credentialsId: 'cred-1', expiration: '2021-02-19T19:00:00Z' } },
+      { type: 'AckRequest', message: { messageId: 'm1', cluster: CLUSTER, containerInstance: INSTANCE } },
+    ]);
+    expect(credentials.forTask('t-new', 'TaskApplication')?.credentialsId).toBe('cred-1');
+  });
+
+  it('does not ack a payload when one task is refused, but keeps the accepted ones', async () => {
+    const { engine, sent, deliver, logger } = setup();
+    await deliver({ type: 'PayloadMessage', message: { messageId: 'm2', tasks: [task('t1', 'RUNNING'), task('t2', 'PENDING')] } });
+    expect(engine.hasTask('t1')).toBe(true);
+    expect(engine.hasTask('t2')).toBe(false);
+    expect(sent).toEqual([]);
+    expect(logger.records.some((r) => r.level === 'error' && String(r.fields.err).includes('desiredStatus') && r.fields.taskArn === 't2')).toBe(true);
+  });
+
+  it('processes payloads strictly in order', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const engine = new RecordingTaskEngine();
+    const original = engine.addTask.bind(engine);
+    engine.addTask = async (t, d) => {
+      if (t.arn === 'slow') await gate;
+      return original(t, d);
+    };
+    const { sent, deliver } = setup({ engine });
+    await deliver({ type: 'PayloadMessage', message: { messageId: 'first', tasks: [task('slow', 'RUNNING')] } });
+    await deliver({ type: 'PayloadMessage', message: { messageId: 'second', tasks: [task('fast', 'RUNNING')] } });
+    expect(sent).toEqual([]);
+    release();
+    await settle();
+    expect(sent.map((f) => f.message.messageId)).toEqual(['first', 'second']);
+  });
+});
+
+describe('ACS heartbeats, credentials, manifests and updates', () => {
+  it('answers a heartbeat with its messageId, and only resets the timer for one without', async () => {
+    const { sent, deliver, keepAlives } = setup();
+    await deliver({ type: 'HeartbeatMessage', message: { healthy: true, messageId: 'hb-1' } });
+    await deliver({ type: 'HeartbeatMessage', message: { healthy: true } });
+    expect(sent).toEqual([{ type: 'HeartbeatAckRequest', message: { messageId: 'hb-1' } }]);
+    expect(keepAlives()).toBe(2);
+  });
+
+  it('stores refreshed credentials of a known task and acks them; refuses an unknown task', async () => {
+    const { sent, deliver, engine, credentials, logger } = setup();
+    await engine.addTask(task('t1', 'RUNNING'), { messageId: 'x' });
+    const refresh = (taskArn: string, id: string) => ({
+      type: 'IAMRoleCredentialsMessage',
+      message: { messageId: `r-${id}`, taskArn, roleType: 'TaskExecution', roleCredentials: { credentialsId: id, accessKeyId: 'AKID', secretAccessKey: 'very-secret', sessionToken: 'tok', expiration: 'later' } },
+    });
+    await deliver(refresh('t1', 'c1'));
+    await deliver(refresh('unknown-task', 'c2'));
+    expect(sent).toEqual([{ type: 'IAMRoleCredentialsAckRequest', message: { messageId: 'r-c1', credentialsId: 'c1', expiration: 'later' } }]);
+    expect(credentials.forTask('t1', 'TaskExecution')?.secretAccessKey?.reveal()).toBe('very-secret');
+    expect(logger.text()).not.toContain('very-secret');
+  });
+
+  it('acks a newer manifest, asks to verify stops of tasks it lacks, and stops them on the matching ack only', async () => {
+    const { sent, deliver, engine } = setup();
+    await engine.addTask(task('keep', 'RUNNING'), { messageId: 'x' });
+    await engine.addTask(task('orphan', 'RUNNING'), { messageId: 'x' });
+    const manifest = { messageId: 'man-1', clusterArn: CLUSTER, containerInstanceArn: INSTANCE, timeline: 5, tasks: [{ taskArn: 'keep', desiredStatus: 'RUNNING' }] };
+    await deliver({ type: 'TaskManifestMessage', message: manifest });
+    expect(sent).toEqual([
+      { type: 'AckRequest', message: { messageId: 'man-1', cluster: CLUSTER, containerInstance: INSTANCE } },
+      { type: 'TaskStopVerificationMessage', message: { messageId: 'man-1', stopCandidates: [{ taskArn: 'orphan', taskClusterArn: CLUSTER, desiredStatus: 'STOPPED' }] } },
+    ]);
+    await deliver({ type: 'TaskStopVerificationAck', message: { messageId: 'other', stopTasks: [{ taskArn: 'orphan' }] } });
+    expect(engine.get('orphan')?.desiredStatus).toBe('RUNNING');
+    await deliver({ type: 'TaskStopVerificationAck', message: { messageId: 'man-1', stopTasks: [{ taskArn: 'orphan' }] } });
+    expect(engine.get('orphan')?.desiredStatus).toBe('STOPPED');
+    expect(engine.get('keep')?.desiredStatus).toBe('RUNNING');
+
+    await deliver({ type: 'TaskManifestMessage', message: { ...manifest, messageId: 'man-old', timeline: 5 } });
+    expect(sent).toHaveLength(2);
+  });
+
+  it('nacks StageUpdate and PerformUpdate with "Updates are disabled" when updates are off', async () => {
+    const { sent, deliver } = setup();
+    await deliver({ type: 'StageUpdateMessage', message: { messageId: 'u1', clusterArn: CLUSTER, containerInstanceArn: INSTANCE, updateInfo: { location: 'https://x', signature: 'abc' } } });
+    await deliver({ type: 'PerformUpdateMessage', message: { messageId: 'u2' } });
+    expect(sent).toEqual([
+      { type: 'NackRequest', message: { messageId: 'u1', reason: UPDATES_DISABLED_REASON, cluster: CLUSTER, containerInstance: INSTANCE } },
+      { type: 'NackRequest', message: { messageId: 'u2', reason: UPDATES_DISABLED_REASON } },
+    ]);
+  });
+
+  it('ends the session with the long pause on InactiveInstanceException', async () => {
+    const { ends, deliver } = setup();
+    await deliver({ InactiveInstanceException: 'instance deregistered' });
+    expect(ends).toEqual([{ kind: 'pause', ms: 3_600_000, error: expect.objectContaining({ message: 'InactiveInstanceException: instance deregistered' }) }]);
+  });
+});
+
+describe('ACS frames that cannot be handled', () => {
+  it.each([
+    ['not JSON', 'this is {not json'],
+    ['a bad field', JSON.stringify({ type: 'PayloadMessage', message: { messageId: 'm', tasks: [{ arn: 5 }] } })],
+    ['an unknown type', JSON.stringify({ type: 'FancyNewMessage', message: {} })],
+    ['no type', JSON.stringify({ message: {} })],
+  ])('logs and drops %s, then keeps handling frames', async (_name, frame) => {
+    const { sent, deliver, logger, engine } = setup();
+    await deliver(frame);
+    expect(sent).toEqual([]);
+    expect(engine.listTasks()).toEqual([]);
+    expect(logger.records.filter((r) => r.level === 'warn')).toHaveLength(1);
+    await deliver({ type: 'HeartbeatMessage', message: { messageId: 'after' } });
+    expect(sent).toEqual([{ type: 'HeartbeatAckRequest', message: { messageId: 'after' } }]);
+  });
+
+  it('logs every received message with its type and messageId at info, never a task body', async () => {
+    const { deliver, logger } = setup();
+    await deliver({ type: 'PayloadMessage', message: { messageId: 'm9', seqNum: 2, tasks: [task('t', 'RUNNING', { roleCredentials: { credentialsId: 'c', secretAccessKey: 'hush' } })] } });
+    await deliver({ type: 'CloseMessage', message: { message: 'bye' } });
+    const received = logger.records.filter((r) => r.msg === 'Received ACS message');
+    expect(received.map((r) => [r.level, r.fields.type, r.fields.messageId])).toEqual([
+      ['info', 'PayloadMessage', 'm9'],
+      ['info', 'CloseMessage', undefined],
+    ]);
+    expect(logger.text()).not.toContain('hush');
+  });
+});
