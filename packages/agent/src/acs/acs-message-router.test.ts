@@ -93,7 +93,7 @@ describe('ACS PayloadMessage', () => {
     expect(sent).toEqual([]);
     release();
     await settle();
-    expect(sent.map((f) => f.message.messageId)).toEqual(['first', 'second']);
+    expect(sent.map((f) => (f.message as { messageId?: string }).messageId)).toEqual(['first', 'second']);
   });
 });
 
