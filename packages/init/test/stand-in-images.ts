@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import Dockerode from 'dockerode';
 import { pack } from 'tar-stream';
@@ -28,9 +29,7 @@ const STAND_IN_SCRIPT = [
 /** A rootfs with the host's static busybox and a link for each applet, as an in-memory tar. */
 async function busyboxRootfs(): Promise<Buffer> {
   const archive = pack();
-  const chunks: Buffer[] = [];
-  archive.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise((resolve) => archive.on('end', resolve));
+  const body = buffer(archive as unknown as AsyncIterable<Buffer>);
   archive.entry({ name: 'bin', type: 'directory', mode: 0o755 });
   archive.entry({ name: 'data', type: 'directory', mode: 0o755 });
   archive.entry({ name: 'bin/busybox', mode: 0o755 }, readFileSync('/bin/busybox'));
@@ -39,8 +38,7 @@ async function busyboxRootfs(): Promise<Buffer> {
     if (applet !== 'busybox') archive.entry({ name: `bin/${applet}`, type: 'symlink', linkname: 'busybox' });
   }
   archive.finalize();
-  await ended;
-  return Buffer.concat(chunks);
+  return body;
 }
 
 let rootfs: Promise<Buffer> | undefined;
