@@ -197,7 +197,8 @@ describe('ECS API over HTTP', () => {
     const wrongKey = new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIAOTHER', secretAccessKey: 'x' }, maxAttempts: 1 });
     await expect(wrongKey.send(new CreateClusterCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
     wrongKey.destroy();
-    expect(Object.keys((await (await fetch(`${endpoint}/debug/state`)).json()).clusters)).toEqual([]);
+    const state = (await (await fetch(`${endpoint}/debug/state`)).json()) as { clusters: object };
+    expect(Object.keys(state.clusters)).toEqual([]);
   });
 
   it('answers an unknown operation with UnknownOperationException', async () => {
@@ -331,9 +332,12 @@ describe('TCS', () => {
     };
     tcs.socket.send(await signedTcsFrame(url, DEFAULT_CREDENTIALS, health));
     await tcs.next((frame) => frame.type === 'AckPublishHealth');
-    const telemetry = await (await fetch(`${endpoint}/debug/telemetry`)).json();
-    expect(telemetry[instanceArn].metrics[0].metadata.messageId).toBe('m-1');
-    expect(telemetry[instanceArn].health.t1.containers[0].healthStatus).toBe('HEALTHY');
+    const telemetry = (await (await fetch(`${endpoint}/debug/telemetry`)).json()) as Record<
+      string,
+      { metrics: { metadata: { messageId: string } }[]; health: Record<string, { containers: { healthStatus: string }[] }> }
+    >;
+    expect(telemetry[instanceArn]!.metrics[0]!.metadata.messageId).toBe('m-1');
+    expect(telemetry[instanceArn]!.health.t1!.containers[0]!.healthStatus).toBe('HEALTHY');
 
     tcs.socket.send(JSON.stringify(metrics));
     const refused = await tcs.next((frame) => frame.type === 'BadRequestException');
