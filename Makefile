@@ -37,8 +37,9 @@ clean:
 .PHONY: sea rpm rpm-in-docker FORCE
 
 SEA := build/sea/amazon-ecs-init
-RPM_TOPDIR := $(CURDIR)/build/rpm
-RPM := build/rpm/RPMS/x86_64/amazon-ecs-init-$(VERSION)-1$(shell rpm --eval '%{?dist}' 2>/dev/null).x86_64.rpm
+# Overridable, so a variant (e.g. with AGENT_TARBALL) can be built beside the default one.
+RPM_TOPDIR ?= $(CURDIR)/build/rpm
+RPM := $(RPM_TOPDIR)/RPMS/x86_64/amazon-ecs-init-$(VERSION)-1$(shell rpm --eval '%{?dist}' 2>/dev/null).x86_64.rpm
 # Optional agent image tarball, packaged as /var/cache/ecs/ecs-agent-v$(VERSION).tar.
 AGENT_TARBALL ?=
 # zstd level 10: 2 s and ~34 MB for the 107 MB executable (xz -6 saves 7 MB for 45 s). Every host
@@ -60,7 +61,7 @@ endef
 build/stamps/build-info: FORCE
 	$(call update-stamp,$(VERSION) $(shell git rev-parse --short=8 HEAD 2>/dev/null) $(if $(shell git status --porcelain 2>/dev/null | head -n1),dirty))
 
-build/stamps/rpm-options: FORCE
+$(RPM_TOPDIR)/options.stamp: FORCE
 	$(call update-stamp,$(RPM_PAYLOAD) $(AGENT_TARBALL))
 
 # Single executable: Node 24 runtime + the CJS bundle of packages/init (packages/init/sea/build-sea.mjs).
@@ -70,8 +71,8 @@ $(SEA): $(SEA_INPUTS) build/stamps/build-info
 
 # RPM with the real rpmbuild; _topdir under build/ (gitignored). Needs rpmbuild, strip (binutils).
 rpm: $(RPM)
-$(RPM): $(SEA) $(RPM_INPUTS) build/stamps/rpm-options $(AGENT_TARBALL)
-	rm -rf $(RPM_TOPDIR)
+$(RPM): $(SEA) $(RPM_INPUTS) $(RPM_TOPDIR)/options.stamp $(AGENT_TARBALL)
+	rm -rf $(RPM_TOPDIR)/BUILD $(RPM_TOPDIR)/BUILDROOT $(RPM_TOPDIR)/RPMS $(RPM_TOPDIR)/SOURCES
 	mkdir -p $(RPM_TOPDIR)/SOURCES
 	cp $(SEA) systemd/ecs.service upstart/ecs.conf packages/init/man/amazon-ecs-init.1 $(RPM_TOPDIR)/SOURCES/
 	cp $(NODE_LICENSE) $(RPM_TOPDIR)/SOURCES/LICENSE.node
