@@ -14,15 +14,16 @@ export const TEST_LABEL = 'fractal-ecs.test';
  * Stand-in agent: counts its runs in /data/runs (the agent's data bind survives container
  * re-creation), records "<STAND_IN_VERSION>" in /data/versions, prints STAND_IN_LINES log lines, then
  * exits with the run's entry of STAND_IN_PLAN ("1 2 0": exit 1, then 2, then 0). Past the plan's end
- * it idles until SIGTERM and exits 0, like the agent stopping cleanly.
+ * it idles until SIGTERM and exits 0, like the agent stopping cleanly (from its first output line on).
  */
 const STAND_IN_SCRIPT = [
+  // First, so a stop at any point after the first output line is a clean exit.
+  'trap "exit 0" TERM',
   'n=$(cat /data/runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > /data/runs',
   'echo "${STAND_IN_VERSION}" >> /data/versions',
   'i=0; while [ $i -lt ${STAND_IN_LINES:-0} ]; do i=$((i+1)); echo "stand-in log line $i"; done',
   'code=$(echo "$STAND_IN_PLAN" | cut -d" " -f$n)',
   'if [ -n "$code" ]; then exit $code; fi',
-  'trap "exit 0" TERM',
   'while :; do sleep 0.1; done',
 ].join('\n');
 

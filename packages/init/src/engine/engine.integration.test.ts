@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
@@ -72,13 +72,13 @@ function harness(ecsConfig: string) {
   };
 }
 
-async function waitForRunning(name: string): Promise<void> {
+/** Until the stand-in has counted its run: by then its SIGTERM trap is set. */
+async function waitForAgentRun(dataDir: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const running = await docker.listContainers({ filters: { name: [name], status: ['running'] } });
-    if (running.length > 0) return;
+    if (existsSync(path.join(dataDir, 'runs'))) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`container ${name} never ran`);
+  throw new Error(`the stand-in agent never ran (no ${dataDir}/runs)`);
 }
 
 afterAll(async () => {
@@ -185,7 +185,7 @@ describe('start against the real Docker engine', () => {
     const h = harness('ECS_CLUSTER=idle\n');
     await buildStandInImage(docker, h.image, RUN, 'a');
     const supervising = h.engine.startSupervised();
-    await waitForRunning(h.containerName);
+    await waitForAgentRun(h.paths.dataDir);
 
     await h.makeEngine().preStop();
     await supervising;
@@ -200,7 +200,7 @@ describe('start against the real Docker engine', () => {
     await buildStandInImage(docker, h.image, RUN, 'a');
     const abort = new AbortController();
     const supervising = h.engine.startSupervised(abort.signal);
-    await waitForRunning(h.containerName);
+    await waitForAgentRun(h.paths.dataDir);
     abort.abort();
     await supervising;
     const state = (await h.inspect(h.containerName)).State;
