@@ -20,6 +20,9 @@ export default defineConfig({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
   },
+  // Bundled CommonJS dependencies use __dirname/__filename at load time (ssh2, via dockerode):
+  // derive them from import.meta.url.
+  shims: true,
   define: buildDefines(),
   // dist/sea/ belongs to the SEA build (seaBundle below); leave it alone.
   clean: ['!sea/**'],
