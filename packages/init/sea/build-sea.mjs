@@ -67,7 +67,9 @@ async function main() {
 
     await copyFile(runtime, executable);
     await chmod(executable, 0o755);
-    await run('strip', ['--strip-all', executable]);
+    await run('strip', ['--strip-all', executable]).catch((error) => {
+      throw error?.code === 'ENOENT' ? new Error('strip not found: install binutils') : error;
+    });
 
     await writeFile(
       config,
