@@ -9,6 +9,8 @@ export default defineConfig({
   platform: 'node',
   target: 'node20',
   noExternal: [/.*/],
+  // The SDK's credential providers are loaded with dynamic import(); one file still, no chunks.
+  splitting: false,
   // CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks.
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",

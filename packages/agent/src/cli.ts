@@ -1,4 +1,53 @@
 import { buildInfo } from '@fractal-ecs/common';
+import { ExitCode, LICENSE_TEXT, runAgent, runHealthcheck } from './app';
+import { AGENT_FLAGS_USAGE, loadAgentConfig, parseAgentFlags, readConfigFileFromDisk, AgentConfigError } from './config';
 
-// Skeleton until the agent lands (issue 3): reports its version like upstream's `-version`.
-console.log(`Amazon ECS Agent:\n\tVersion: ${buildInfo.version}\n\tCommit: ${buildInfo.gitShortHash}`);
+// amazon-ecs-agent: the process ecs-init runs in the agent container. Flags follow Go's flag package
+// (`-version`, `--healthcheck`, `-loglevel debug`); the exit code tells ecs-init what to do next.
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseAgentFlags(argv);
+  if (!parsed.ok) {
+    if (!parsed.helpRequested) process.stderr.write(`${parsed.error}\n`);
+    process.stderr.write(AGENT_FLAGS_USAGE);
+    return ExitCode.terminal;
+  }
+  const { flags } = parsed;
+  if (flags.version) {
+    process.stdout.write(`Amazon ECS Agent:\n\tVersion: ${buildInfo.version}\n\tCommit: ${buildInfo.gitDirty ? '*' : ''}${buildInfo.gitShortHash}\n`);
+    return ExitCode.success;
+  }
+  if (flags.license) {
+    process.stdout.write(LICENSE_TEXT);
+    return ExitCode.success;
+  }
+  if (flags.healthcheck) return runHealthcheck(healthcheckHost());
+  if (flags.ecsAttributes) {
+    process.stderr.write('-ecs-attributes is not supported yet\n');
+    return ExitCode.terminal;
+  }
+
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return runAgent({ env: process.env, flags, signal: controller.signal });
+}
+
+/** ECS_AGENT_HEALTHCHECK_HOST, read the way the configuration reads it (a bad config still probes). */
+function healthcheckHost(): string {
+  try {
+    return loadAgentConfig({ env: process.env, readFile: readConfigFileFromDisk }).config.endpoints.healthcheckHost;
+  } catch (error) {
+    if (error instanceof AgentConfigError) return error.config.endpoints.healthcheckHost;
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`amazon-ecs-agent: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(ExitCode.error);
+  },
+);

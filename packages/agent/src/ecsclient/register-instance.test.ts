@@ -37,7 +37,7 @@ function fakeApi(outcomes: (Error | 'ok' | 'drop-attribute')[]) {
     },
     async createCluster(input) {
       calls.push({ op: 'createCluster', input });
-      return { $metadata: {} };
+      return {};
     },
     async discoverPollEndpoint() {
       throw new Error('unused');

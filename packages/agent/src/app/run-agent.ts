@@ -1,0 +1,285 @@
+import { buildInfo, systemClock, type Clock, type Logger } from '@fractal-ecs/common';
+import { AcsClient, DEFAULT_ACS_TIMINGS, type AcsTimings } from '../acs';
+import {
+  AgentConfigError,
+  DEFAULT_CLUSTER_NAME,
+  loadAgentConfig,
+  readConfigFileFromDisk,
+  toLoggable,
+  type AgentConfig,
+  type AgentFlags,
+  type ConfigFileReader,
+} from '../config';
+import type { Env } from '../config/environment';
+import { agentCredentials, imdsInstanceMetadata, TaskCredentialsStore, unavailableInstanceMetadata, type InstanceMetadata } from '../credentials';
+import {
+  createEcsClient,
+  instanceResources,
+  PollEndpointResolver,
+  registerContainerInstance,
+  registrationAttributes,
+  RegistrationError,
+  sdkEcsApi,
+  type EcsApi,
+} from '../ecsclient';
+import { RecordingTaskEngine, type TaskEngine } from '../engine';
+import { DEFAULT_TCS_TIMINGS, emptyTelemetrySource, TcsClient, type TcsTimings, type TelemetrySource } from '../tcs';
+import { wsConnector, createRequestSigner, type CredentialsProvider, type WsConnector } from '../wsclient';
+import { createAgentLogger } from './agent-logger';
+import { ExitCode } from './exit-codes';
+import { systemHostFacts, type HostFacts } from './host-facts';
+import { fileInstanceStateStore, noInstanceStateStore, type InstanceStateStore, type SavedInstance } from './instance-state-store';
+
+/** Everything the agent takes from outside; production passes env, flags and a signal, tests swap the rest. */
+export interface AgentRuntime {
+  readonly env: Env;
+  readonly flags?: Partial<AgentFlags>;
+  /** Aborted on SIGTERM/SIGINT: sessions close cleanly and the agent exits 0. */
+  readonly signal: AbortSignal;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** Default: built from the logging settings. */
+  readonly logger?: Logger;
+  readonly readConfigFile?: ConfigFileReader;
+  /** Default: IMDS, unless ECS_EXTERNAL or -blackhole-ec2-metadata. */
+  readonly instanceMetadata?: InstanceMetadata;
+  readonly host?: HostFacts;
+  /** Default: the SDK's credential chain. */
+  readonly credentials?: CredentialsProvider;
+  readonly ecsApi?: EcsApi;
+  readonly connector?: WsConnector;
+  readonly stateStore?: InstanceStateStore;
+  readonly engine?: TaskEngine;
+  readonly telemetry?: TelemetrySource;
+  readonly acsTimings?: AcsTimings;
+  readonly tcsTimings?: TcsTimings;
+}
+
+/** A failure that ends startup with an exit code and one clear log line. */
+class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Upstream's doStart, as far as this agent goes today: configuration, region and credentials, the
+ * saved instance, RegisterContainerInstance, then TCS in the background and ACS in the foreground
+ * until the agent is stopped. Resolves the process exit code.
+ */
+export async function runAgent(runtime: AgentRuntime): Promise<ExitCode> {
+  const loaded = await loadConfiguration(runtime);
+  const logger = runtime.logger ?? createAgentLogger(loaded.config.logging);
+  try {
+    for (const warning of loaded.warnings) logger.warn(warning);
+    if (loaded.problems.length > 0) {
+      for (const problem of loaded.problems) logger.error(problem);
+      return ExitCode.error;
+    }
+    return await startAgent(loaded.config, loaded.metadata, runtime, logger);
+  } catch (error) {
+    if (error instanceof StartupError) {
+      logger.error(error.message);
+      return error.exitCode;
+    }
+    logger.error({ err: error instanceof Error ? error.stack : String(error) }, 'Agent failed unexpectedly');
+    return ExitCode.error;
+  } finally {
+    await logger.close();
+  }
+}
+
+interface LoadedConfiguration {
+  config: AgentConfig;
+  warnings: readonly string[];
+  problems: readonly string[];
+  metadata: InstanceMetadata;
+}
+
+/** Environment and file first; then, on EC2, user data as the lowest-priority source. */
+async function loadConfiguration(runtime: AgentRuntime): Promise<LoadedConfiguration> {
+  const sources = { env: runtime.env, readFile: runtime.readConfigFile ?? readConfigFileFromDisk, flags: runtime.flags ?? {} };
+  const load = (userData?: string) => {
+    try {
+      const { config, warnings } = loadAgentConfig({ ...sources, ...(userData === undefined ? {} : { userData }) });
+      return { config, warnings, problems: [] as readonly string[] };
+    } catch (error) {
+      if (error instanceof AgentConfigError) return { config: error.config, warnings: error.warnings, problems: error.problems };
+      throw error;
+    }
+  };
+  const first = load();
+  const metadata = runtime.instanceMetadata ?? defaultInstanceMetadata(first.config);
+  if (first.problems.length > 0) return { ...first, metadata };
+  const userData = await metadata.userData().catch(() => undefined);
+  return { ...(userData ? load(userData) : first), metadata };
+}
+
+function defaultInstanceMetadata(config: AgentConfig): InstanceMetadata {
+  if (config.aws.external) return unavailableInstanceMetadata('ECS_EXTERNAL is true');
+  if (config.aws.blackholeEc2Metadata) return unavailableInstanceMetadata('-blackhole-ec2-metadata');
+  return imdsInstanceMetadata();
+}
+
+async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runtime: AgentRuntime, logger: Logger): Promise<ExitCode> {
+  const clock = runtime.clock ?? systemClock;
+  const random = runtime.random ?? Math.random;
+  const agentHash = `${buildInfo.gitDirty ? '*' : ''}${buildInfo.gitShortHash}`;
+  logger.info({ version: buildInfo.version, commit: agentHash }, 'Amazon ECS agent starting');
+  logger.info({ config: toLoggable(config) }, 'Loaded configuration');
+
+  const region = config.aws.region ?? (await metadata.region().catch(() => undefined));
+  if (!region) throw new StartupError('AWS_DEFAULT_REGION: no region configured and none found in instance metadata', ExitCode.error);
+  const credentials = runtime.credentials ?? agentCredentials(config.aws.credentials);
+  // Upstream's preflight: a failure is only reported; registration gives the real answer.
+  await credentials().catch((error: Error) => logger.warn({ err: error.message }, 'No AWS credentials available yet'));
+  const host = runtime.host ?? systemHostFacts(config.docker.endpoint);
+  const api =
+    runtime.ecsApi ??
+    sdkEcsApi(
+      createEcsClient({
+        region,
+        endpoint: config.aws.apiEndpoint,
+        credentials,
+        acceptInsecureCert: config.aws.acceptInsecureCert,
+        userAgent: `Amazon ECS Agent - v${buildInfo.version} (${agentHash}) (linux) (+http://aws.amazon.com/ecs/)`,
+      }),
+    );
+
+  const store = runtime.stateStore ?? (config.state.checkpoint ? fileInstanceStateStore(config.state.dataDir) : noInstanceStateStore);
+  if (!config.state.checkpoint) logger.info('Checkpointing is off: a new container instance is registered on every start');
+  const ec2InstanceId = await metadata.instanceId().catch(() => undefined);
+  const saved = await restoreInstance(store, config, ec2InstanceId, logger);
+  const cluster = saved?.cluster ?? config.cluster.name ?? DEFAULT_CLUSTER_NAME;
+
+  const dockerVersion = await host.dockerVersion();
+  const identity = await metadata.identity().catch((error: Error) => {
+    if (!config.aws.external) logger.warn({ err: error.message }, 'Unable to get the instance identity document; registering without it');
+    return { document: '', signature: '' };
+  });
+  let resources;
+  try {
+    resources = instanceResources(config, host.capacity());
+  } catch (error) {
+    throw new StartupError((error as Error).message, ExitCode.terminal);
+  }
+  let registration;
+  try {
+    registration = await registerContainerInstance(
+      api,
+      {
+        cluster,
+        containerInstanceArn: saved?.containerInstanceArn,
+        resources,
+        attributes: registrationAttributes(config, saved === undefined),
+        tags: Object.entries(config.cluster.containerInstanceTags).map(([key, value]) => ({ key, value })),
+        versionInfo: { agentVersion: buildInfo.version, agentHash, ...(dockerVersion ? { dockerVersion: `DockerVersion: ${dockerVersion}` } : {}) },
+        identityDocument: identity.document,
+        identitySignature: identity.signature,
+      },
+      logger,
+    );
+  } catch (error) {
+    if (error instanceof RegistrationError) throw new StartupError(error.message, error.terminal ? ExitCode.terminal : ExitCode.error);
+    throw error;
+  }
+  logger.info({ cluster, containerInstanceArn: registration.containerInstanceArn }, 'Registration completed successfully');
+  await store
+    .save({
+      cluster,
+      containerInstanceArn: registration.containerInstanceArn,
+      ...(ec2InstanceId ? { ec2InstanceId } : {}),
+      ...(registration.availabilityZone ? { availabilityZone: registration.availabilityZone } : {}),
+    })
+    .catch((error: Error) => {
+      throw new StartupError(`cannot save the agent state: ${error.message}`, ExitCode.terminal);
+    });
+  if (runtime.signal.aborted) return ExitCode.success;
+
+  const instance = { cluster, containerInstanceArn: registration.containerInstanceArn };
+  const endpoints = new PollEndpointResolver(api, instance, clock);
+  const signer = createRequestSigner({ credentials, region, clock });
+  const connector = runtime.connector ?? wsConnector({ acceptInsecureCert: config.aws.acceptInsecureCert });
+  const agent = { version: buildInfo.version, hash: agentHash };
+  const telemetryStop = new AbortController();
+  const stopTelemetry = () => telemetryStop.abort();
+  runtime.signal.addEventListener('abort', stopTelemetry, { once: true });
+
+  const telemetryDisabled = config.metrics.disabled && config.capabilities.dockerHealthCheckDisabled;
+  const telemetry = telemetryDisabled
+    ? Promise.resolve()
+    : new TcsClient({
+        clock,
+        random,
+        logger,
+        timings: runtime.tcsTimings ?? DEFAULT_TCS_TIMINGS,
+        endpoints,
+        signer,
+        connector,
+        instance,
+        agent,
+        dockerVersion: () => host.dockerVersion(),
+        source: runtime.telemetry ?? emptyTelemetrySource,
+        metricsDisabled: config.metrics.disabled,
+      })
+        .run(telemetryStop.signal)
+        .then(() => undefined);
+  if (telemetryDisabled) logger.info('Telemetry is off: ECS_DISABLE_METRICS and ECS_DISABLE_DOCKER_HEALTH_CHECK are both true');
+
+  const acs = new AcsClient({
+    clock,
+    random,
+    logger,
+    timings: runtime.acsTimings ?? DEFAULT_ACS_TIMINGS,
+    endpoints,
+    signer,
+    connector,
+    engine: runtime.engine ?? new RecordingTaskEngine(),
+    credentials: new TaskCredentialsStore(),
+    instance,
+    agent,
+    dockerVersion: () => host.dockerVersion(),
+    updatesEnabled: config.updates.enabled,
+    onInactiveInstance: () => {
+      logger.warn('Container instance is inactive (deregistered); telemetry stops');
+      stopTelemetry();
+    },
+  });
+  const end = await acs.run(runtime.signal);
+  stopTelemetry();
+  runtime.signal.removeEventListener('abort', stopTelemetry);
+  await telemetry;
+  if (end.kind === 'terminal') {
+    logger.error({ err: end.error.message }, 'ACS refused this instance; exiting without restart');
+    return ExitCode.terminal;
+  }
+  logger.info('Agent stopped');
+  return ExitCode.success;
+}
+
+/** The saved instance, unless it belongs to another EC2 instance; a saved cluster must match the configured one. */
+async function restoreInstance(store: InstanceStateStore, config: AgentConfig, ec2InstanceId: string | undefined, logger: Logger): Promise<SavedInstance | undefined> {
+  let saved: SavedInstance | undefined;
+  try {
+    saved = await store.load();
+  } catch (error) {
+    throw new StartupError((error as Error).message, ExitCode.terminal);
+  }
+  if (!saved) return undefined;
+  if (saved.ec2InstanceId && ec2InstanceId && saved.ec2InstanceId !== ec2InstanceId) {
+    logger.warn({ savedInstanceId: saved.ec2InstanceId, instanceId: ec2InstanceId }, 'Data mismatch; saved EC2 instance ID differs from this instance; registering as a new container instance');
+    return undefined;
+  }
+  const configured = config.cluster.name ?? DEFAULT_CLUSTER_NAME;
+  if (saved.cluster !== configured) {
+    throw new StartupError(
+      `ECS_CLUSTER=${JSON.stringify(configured)}: the saved state belongs to cluster ${JSON.stringify(saved.cluster)}; remove the data directory's state to join another cluster`,
+      ExitCode.terminal,
+    );
+  }
+  logger.info({ cluster: saved.cluster, containerInstanceArn: saved.containerInstanceArn }, 'Restored the saved container instance');
+  return saved;
+}
