@@ -31,7 +31,7 @@ setup:
 check: setup test
 
 clean:
-	rm -rf packages/*/dist rpm/BUILD rpm/BUILDROOT rpm/RPMS rpm/SRPMS rpm/SOURCES rpm/SPECS build
+	rm -rf packages/*/dist build
 
 # ---- Packaging: the single executable and the RPM ------------------------------------------------
 .PHONY: sea rpm rpm-in-docker FORCE
