@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { DEFAULT_CREDENTIALS, LocalControlPlane } from '../../control-plane/src';
+import { INSTANCE_STATE_FILE } from '../src/app';
+import { describeInstance, startAgent, startControlPlane, waitFor, type Harness, type RunningAgent } from './agent-harness';
+
+// The agent in-process against a real LocalControlPlane: real HTTP (the SDK), real websockets, real
+// SigV4 on both sides. Timers are shortened through the runtime, not faked.
+
+const TASK_ROLE = { accessKeyId: 'ASIATASKROLEEXAMPLE', secretAccessKey: 'task-role-secret-value', sessionToken: 'task-role-session-token' };
+
+let harness: Harness;
+let agent: RunningAgent | undefined;
+
+beforeEach(async () => {
+  harness = await startControlPlane({ taskRoleCredentials: TASK_ROLE });
+});
+
+afterEach(async () => {
+  if (agent) await agent.stop();
+  agent = undefined;
+  await harness.cleanup();
+});
+
+async function runTask(cluster: string, options: { taskRoleArn?: string } = {}): Promise<string> {
+  const definition = await harness.api.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'web',
+      ...(options.taskRoleArn ? { taskRoleArn: options.taskRoleArn } : {}),
+      containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64, essential: true, command: ['sleep', '600'] }],
+    }),
+  );
+  const run = await harness.api.send(new RunTaskCommand({ cluster, taskDefinition: definition.taskDefinition!.taskDefinitionArn! }));
+  expect(run.failures).toEqual([]);
+  return run.tasks![0]!.taskArn!;
+}
+
+const activity = (arn: string) => harness.controlPlane.acsActivity(arn);
+
+describe('the agent against the local control plane', () => {
+  it('registers with its resources, attributes and tags, creating the default cluster, and saves the instance', async () => {
+    agent = startAgent(harness, {
+      ECS_RESERVED_MEMORY: '256',
+      ECS_RESERVED_PORTS_UDP: '[53]',
+      ECS_INSTANCE_ATTRIBUTES: '{"stack":"prod"}',
+      ECS_CONTAINER_INSTANCE_TAGS: '{"team":"infra"}',
+    });
+    const instance = await describeInstance(harness, 'default');
+    const resource = (name: string) => instance.registeredResources!.find((r) => r.name === name);
+    expect(resource('CPU')).toMatchObject({ type: 'INTEGER', integerValue: 2048 });
+    expect(resource('MEMORY')).toMatchObject({ type: 'INTEGER', integerValue: 4096 - 256 });
+    expect(resource('PORTS')!.stringSetValue).toEqual(['22', '2375', '2376', '51678', '51679']);
+    expect(resource('PORTS_UDP')!.stringSetValue).toEqual(['53']);
+    const attributes = Object.fromEntries(instance.attributes!.map((a) => [a.name, a.value ?? null]));
+    expect(attributes).toMatchObject({ stack: 'prod', 'ecs.capability.full-sync': null, 'ecs.os-type': 'linux' });
+    expect(instance.versionInfo).toMatchObject({ agentVersion: 'dev', dockerVersion: expect.stringContaining('20.10.5') });
+    await waitFor('the agent to connect', async () => (await describeInstance(harness, 'default')).agentConnected);
+
+    const saved = JSON.parse(readFileSync(path.join(harness.agentDir, INSTANCE_STATE_FILE), 'utf8')) as Record<string, string>;
+    expect(saved).toMatchObject({ cluster: 'default', containerInstanceArn: instance.containerInstanceArn });
+    expect(agent.logger.text()).not.toContain(DEFAULT_CREDENTIALS.secretAccessKey);
+  });
+
+  it('delivers a RunTask payload to the engine and the control plane records the ack; heartbeats are acked', async () => {
+    await harness.api.send(new CreateClusterCommand({ clusterName: 'prod' }));
+    agent = startAgent(harness, { ECS_CLUSTER: 'prod' });
+    const instance = await describeInstance(harness, 'prod');
+    const arn = instance.containerInstanceArn!;
+    await waitFor('two heartbeat acks', () => (activity(arn)?.heartbeatAcks ?? 0) >= 2);
+
+    const taskArn = await runTask('prod');
+    const recorded = await waitFor('the engine to hold the task', () => agent!.engine.get(taskArn));
+    expect(recorded.desiredStatus).toBe('RUNNING');
+    expect(recorded.task.containers?.map((c) => c.name)).toEqual(['web']);
+    await waitFor('the payload ack', () => harness.controlPlane.pendingDeliveries(arn).length === 0 && activity(arn)!.acks.length > 0);
+    const received = agent.logger.records.filter((r) => r.msg === 'Received ACS message');
+    expect(received.map((r) => r.fields.type)).toContain('PayloadMessage');
+    expect(received.every((r) => r.level === 'info')).toBe(true);
+  });
+
+  it('stores task role credentials from the payload and the control plane records their ack', async () => {
+    agent = startAgent(harness, { ECS_CLUSTER: 'default' });
+    const arn = (await describeInstance(harness, 'default')).containerInstanceArn!;
+    await waitFor('the agent to connect', async () => (await describeInstance(harness, 'default')).agentConnected);
+    const taskArn = await runTask('default', { taskRoleArn: 'arn:aws:iam::000000000000:role/web' });
+    await waitFor('the engine to hold the task', () => agent!.engine.get(taskArn));
+    await waitFor('a credentials ack', () => (activity(arn)?.credentialsAcks.length ?? 0) > 0);
+    expect(agent.logger.text()).not.toContain(TASK_ROLE.secretAccessKey);
+    expect(agent.logger.text()).not.toContain(TASK_ROLE.sessionToken);
+  });
+
+  it('drops a malformed frame without changing anything and keeps the session', async () => {
+    agent = startAgent(harness);
+    const arn = (await describeInstance(harness, 'default')).containerInstanceArn!;
+    await waitFor('a heartbeat ack', () => (activity(arn)?.heartbeatAcks ?? 0) >= 1);
+    const connection = agent.connector.acsConnections()[0]!;
+    const acksBefore = activity(arn)!.acks.length;
+    connection.inject('{"type":"PayloadMessage","message":{"messageId":"evil","tasks":[{"arn":42}]}}');
+    connection.inject('not even json');
+    const heartbeatsAfter = activity(arn)!.heartbeatAcks;
+    await waitFor('more heartbeat acks on the same session', () => activity(arn)!.heartbeatAcks >= heartbeatsAfter + 2);
+    expect(agent.engine.listTasks()).toEqual([]);
+    expect(activity(arn)!.acks.length).toBe(acksBefore);
+    expect(agent.connector.acsConnections()).toHaveLength(1);
+    expect(agent.logger.records.filter((r) => r.msg === 'Malformed ACS message dropped').map((r) => r.fields.err)).toEqual([
+      'message.tasks[0].arn: expected a string, got 42',
+      expect.stringContaining('frame: expected a JSON object'),
+    ]);
+  });
+
+  it('reconnects with backoff after the control plane drops the connection and comes back', async () => {
+    agent = startAgent(harness);
+    const arn = (await describeInstance(harness, 'default')).containerInstanceArn!;
+    await waitFor('a heartbeat ack', () => (activity(arn)?.heartbeatAcks ?? 0) >= 1);
+    await harness.controlPlane.stop();
+    const failures = () => agent!.logger.records.filter((r) => r.msg === 'ACS session failed; reconnecting after backoff');
+    await waitFor('three refused reconnects', () => failures().length >= 3);
+    const waits = failures().map((r) => r.fields.waitMs as number);
+    // 100 ms, then ×1.5 each time, each plus up to 20 % jitter.
+    expect(waits[0]).toBeGreaterThanOrEqual(100);
+    expect(waits[0]).toBeLessThanOrEqual(120);
+    expect(waits[1]).toBeGreaterThanOrEqual(150);
+    expect(waits[2]).toBeGreaterThanOrEqual(225);
+
+    harness.controlPlane = new LocalControlPlane({ dataDir: harness.dataDir, port: harness.port, heartbeatIntervalMs: 200, redeliveryTimeoutMs: 1_000, manifestIntervalMs: 60_000 });
+    await harness.controlPlane.start();
+    await waitFor('heartbeat acks on the new session', () => (activity(arn)?.heartbeatAcks ?? 0) >= 1);
+    expect(agent.connector.acsConnections().length).toBeGreaterThanOrEqual(2);
+    expect(agent.connector.acsConnections().at(-1)!.url.searchParams.get('sendCredentials')).toBe('false');
+  });
+
+  it('publishes TCS frames whose signatures the control plane verifies', async () => {
+    agent = startAgent(harness);
+    const arn = (await describeInstance(harness, 'default')).containerInstanceArn!;
+    const telemetry = await waitFor('two metrics publications', () => {
+      const record = harness.controlPlane.telemetry(arn);
+      return record && record.metrics.length >= 2 ? record : undefined;
+    });
+    expect(telemetry.metrics[0]!.metadata).toMatchObject({ containerInstance: arn, idle: true, fin: true });
+    expect(harness.controlPlane.tcsRejectedFrames()).toEqual([]);
+  });
+
+  it('stops on the signal with exit code 0, closing its sessions', async () => {
+    agent = startAgent(harness);
+    await waitFor('the agent to connect', async () => (await describeInstance(harness, 'default')).agentConnected);
+    await expect(agent.stop()).resolves.toBe(0);
+    agent = undefined;
+    await waitFor('the control plane to see the agent gone', async () => (await describeInstance(harness, 'default')).agentConnected === false);
+  });
+
+  it('fails registration with a clear error and exit code 1 when the secret key is wrong', async () => {
+    agent = startAgent(harness, { AWS_SECRET_ACCESS_KEY: 'not-the-right-secret' });
+    await expect(agent.exit).resolves.toBe(1);
+    const errors = agent.logger.records.filter((r) => r.level === 'error').map((r) => r.msg);
+    expect(errors).toEqual([expect.stringMatching(/^RegisterContainerInstance failed: InvalidSignatureException: The request signature we calculated does not match/)]);
+    expect(agent.logger.text()).not.toContain('not-the-right-secret');
+    agent = undefined;
+  });
+});
