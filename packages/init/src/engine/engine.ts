@@ -62,7 +62,9 @@ export class Engine {
   /** pre-start: host networking, then make sure the agent image is in Docker. */
   async preStart(): Promise<void> {
     const docker = await this.dockerClient();
-    const bridgeName = await docker.defaultBridgeName();
+    const bridgeName = await docker.defaultBridgeName().catch((err) => {
+      throw wrapError('could not find the default docker bridge network', err);
+    });
     if (bridgeName === undefined) this.log.info('No docker bridge network found, skipping bridge-specific iptables rules');
 
     this.log.info('pre-start: enabling loopback routing');
@@ -77,9 +79,9 @@ export class Engine {
     await this.deps.credentialsProxyRoute.create(this.netfilterSettings(bridgeName)).catch((err) => {
       throw wrapError('could not create route to the credentials proxy', err);
     });
-    await mkdir(ebsMountDir(this.deps.settings.paths), { recursive: true, mode: 0o755 }).catch(() => {
+    await mkdir(ebsMountDir(this.deps.settings.paths), { recursive: true, mode: 0o755 }).catch((err: Error) => {
       // The agent is then told EBS task attach is unsupported.
-      this.log.error('could not create EBS mount directory');
+      this.log.error(`could not create EBS mount directory: ${err.message}`);
     });
 
     this.log.info('pre-start: checking ecs agent container image loaded presence');
