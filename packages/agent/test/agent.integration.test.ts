@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { DEFAULT_CREDENTIALS, LocalControlPlane } from '../../control-plane/src';
@@ -155,6 +155,28 @@ describe('the agent against the local control plane', () => {
     const errors = agent.logger.records.filter((r) => r.level === 'error').map((r) => r.msg);
     expect(errors).toEqual([expect.stringMatching(/^RegisterContainerInstance failed: InvalidSignatureException: The request signature we calculated does not match/)]);
     expect(agent.logger.text()).not.toContain('not-the-right-secret');
+    agent = undefined;
+  });
+
+  it('comes back as the same container instance from its saved state, without re-sending ECS_INSTANCE_ATTRIBUTES', async () => {
+    agent = startAgent(harness, { ECS_INSTANCE_ATTRIBUTES: '{"stack":"prod"}' });
+    const first = await describeInstance(harness, 'default');
+    await waitFor('the agent to connect', async () => (await describeInstance(harness, 'default')).agentConnected);
+    await agent.stop();
+    const registrations = () => agent!.logger.records.filter((r) => r.msg === 'Registration completed successfully').length;
+    agent = startAgent(harness, { ECS_INSTANCE_ATTRIBUTES: '{"stack":"staging"}' });
+    await waitFor('the second registration', () => registrations() === 1);
+    expect(agent.logger.records.some((r) => r.msg === 'Restored the saved container instance')).toBe(true);
+    const second = await describeInstance(harness, 'default');
+    expect(second.containerInstanceArn).toBe(first.containerInstanceArn);
+    expect(second.attributes!.find((a) => a.name === 'stack')?.value).toBe('prod');
+  });
+
+  it('refuses with exit code 5 to start when the saved state belongs to another cluster', async () => {
+    writeFileSync(path.join(harness.agentDir, INSTANCE_STATE_FILE), JSON.stringify({ cluster: 'other', containerInstanceArn: 'arn:aws:ecs:us-east-1:000000000000:container-instance/other/x' }));
+    agent = startAgent(harness, { ECS_CLUSTER: 'prod' });
+    await expect(agent.exit).resolves.toBe(5);
+    expect(agent.logger.records.filter((r) => r.level === 'error').map((r) => r.msg)).toEqual([expect.stringContaining('ECS_CLUSTER="prod": the saved state belongs to cluster "other"')]);
     agent = undefined;
   });
 });
