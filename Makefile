@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 VERSION := $(shell cat VERSION)
 
-.PHONY: all setup get-deps generate build test check clean
+.PHONY: all setup get-deps generate build test check run clean
 
 all: build
 
@@ -29,6 +29,10 @@ setup:
 
 # The whole suite from a fresh machine: the README's test command, and what .ci/run calls.
 check: setup test
+
+# The README's run command: amazon-ecs-init pre-start/start/stop/post-stop with a stand-in agent image.
+run: setup build
+	./scripts/demo-init.sh
 
 clean:
 	rm -rf packages/*/dist build
