@@ -1,6 +1,7 @@
 import { buildInfo } from '@fractal-ecs/common';
 import { ExitCode, LICENSE_TEXT, runAgent, runHealthcheck } from './app';
-import { AGENT_FLAGS_USAGE, loadAgentConfig, parseAgentFlags, readConfigFileFromDisk, AgentConfigError } from './config';
+import { AGENT_FLAGS_USAGE, loadAgentConfig, parseAgentFlags, readConfigFileFromDisk, AgentConfigError, type AgentConfig } from './config';
+import { capabilityAttributes } from './ecsclient';
 
 // amazon-ecs-agent: the process ecs-init runs in the agent container. Flags follow Go's flag package
 // (`-version`, `--healthcheck`, `-loglevel debug`); the exit code tells ecs-init what to do next.
@@ -23,10 +24,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (flags.healthcheck) return runHealthcheck(healthcheckHost());
   if (flags.ecsAttributes) {
-    process.stderr.write('-ecs-attributes is not supported yet\n');
-    return ExitCode.terminal;
+    for (const { name, value } of capabilityAttributes(configForFlags().config)) process.stdout.write(`${name}\t${value ?? ''}\n`);
+    return ExitCode.success;
   }
 
+  // The bundle pins its SDK; the SDK's notice about the Node versions of its future releases is not
+  // about this binary and would land unformatted in the agent's log.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGTERM', stop);
@@ -36,10 +40,15 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** ECS_AGENT_HEALTHCHECK_HOST, read the way the configuration reads it (a bad config still probes). */
 function healthcheckHost(): string {
+  return configForFlags().config.endpoints.healthcheckHost;
+}
+
+/** The configuration for the one-shot flags: a best-effort one even when it has fatal problems. */
+function configForFlags(): { config: AgentConfig } {
   try {
-    return loadAgentConfig({ env: process.env, readFile: readConfigFileFromDisk }).config.endpoints.healthcheckHost;
+    return loadAgentConfig({ env: process.env, readFile: readConfigFileFromDisk });
   } catch (error) {
-    if (error instanceof AgentConfigError) return error.config.endpoints.healthcheckHost;
+    if (error instanceof AgentConfigError) return { config: error.config };
     throw error;
   }
 }

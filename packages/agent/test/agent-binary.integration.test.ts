@@ -57,6 +57,8 @@ describe('dist/amazon-ecs-agent', () => {
     await waitFor('three heartbeats in the log', () => (agent.output.text.match(/level=info .*msg="Received ACS message" type=HeartbeatMessage messageId=\S+/g)?.length ?? 0) >= 3);
     expect(agent.output.text).toContain(`msg="Registration completed successfully" cluster=default containerInstanceArn=${instance.containerInstanceArn}`);
     expect(agent.output.text).not.toContain(DEFAULT_CREDENTIALS.secretAccessKey);
+    // Every line is a log record (no stray SDK notices on the agent's output).
+    expect(agent.output.text.trim().split('\n').filter((line) => !line.startsWith('level='))).toEqual([]);
     agent.process.kill('SIGTERM');
     await expect(agent.exited).resolves.toBe(0);
     expect(agent.output.text).toContain('msg="Agent stopped"');
@@ -75,5 +77,8 @@ describe('dist/amazon-ecs-agent', () => {
     const bad = run(['-no-such-flag'], {});
     await expect(bad.exited).resolves.toBe(5);
     expect(bad.output.text).toContain('flag provided but not defined: -no-such-flag');
+    const attributes = run(['-ecs-attributes'], { AWS_DEFAULT_REGION: DEFAULT_REGION, ECS_AGENT_CONFIG_FILE_PATH: path.join(harness.agentDir, 'absent.json') });
+    await expect(attributes.exited).resolves.toBe(0);
+    expect(attributes.output.text).toBe('ecs.capability.full-sync\t\n');
   });
 });
