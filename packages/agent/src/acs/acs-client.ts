@@ -11,6 +11,7 @@ import {
   type RequestSigner,
   type SessionAttempt,
   type SessionEnd,
+  type WsConnection,
   type WsConnector,
 } from '../wsclient';
 import type { AcsContext, AcsProgress } from './acs-context';
@@ -78,7 +79,7 @@ export class AcsClient {
 
   private async attempt(signal: AbortSignal): Promise<SessionAttempt> {
     const { logger, instance, agent, timings } = this.options;
-    let connection;
+    let connection: WsConnection;
     try {
       const endpoints = await this.options.endpoints.get();
       const url = buildAcsUrl(endpoints.acs, {
