@@ -15,10 +15,10 @@ import { recordingLogger } from './fakes/recording-logger';
 export const FAST_ACS = {
   heartbeatTimeoutMs: 3_000,
   heartbeatJitterMs: 0,
-  backoff: { initialMs: 100, maxMs: 1_000, multiplier: 1.5, jitter: 0.2 },
+  backoff: { min: 100, max: 1_000, multiple: 1.5, jitter: 0.2 },
   inactiveInstanceWaitMs: 60_000,
 };
-export const FAST_TCS = { heartbeatTimeoutMs: 3_000, heartbeatJitterMs: 0, publishIntervalMs: 200, backoff: { initialMs: 100, maxMs: 1_000, multiplier: 2, jitter: 0.2 } };
+export const FAST_TCS = { heartbeatTimeoutMs: 3_000, heartbeatJitterMs: 0, publishIntervalMs: 200, backoff: { min: 100, max: 1_000, multiple: 2, jitter: 0.2 } };
 export const FAST_CONTROL_PLANE: Partial<LocalControlPlaneOptions> = { heartbeatIntervalMs: 200, redeliveryTimeoutMs: 1_000, manifestIntervalMs: 60_000 };
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {

@@ -4,3 +4,4 @@ export { HostPaths } from './paths';
 export { execaRunner, type CommandRunner, type CommandResult } from './exec';
 export { systemClock, type Clock } from './clock';
 export { buildInfo } from './version';
+export { ExponentialBackoff, type BackoffOptions } from './backoff';

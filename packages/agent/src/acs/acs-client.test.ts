@@ -86,8 +86,8 @@ describe('AcsClient', () => {
     await clock.advance(375);
     expect(urls).toHaveLength(3);
     // Waits so far: 250, 375, then 562.5 rounded; the fourth attempt connects.
-    expect(clock.requestedSleeps).toEqual([250, 375, 563]);
-    await clock.advance(563);
+    expect(clock.requestedSleeps).toEqual([250, 375, 562]);
+    await clock.advance(562);
     expect(urls).toHaveLength(4);
     controller.abort();
     await done;

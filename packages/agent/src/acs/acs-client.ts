@@ -1,10 +1,9 @@
-import type { Clock, Logger } from '@fractal-ecs/common';
+import { ExponentialBackoff, type Clock, type Logger } from '@fractal-ecs/common';
 import type { TaskCredentialsStore } from '../credentials/task-credentials-store';
 import type { PollEndpoints } from '../ecsclient/poll-endpoints';
 import type { TaskEngine } from '../engine';
 import { ACS_ERROR_TYPES, ACS_UNRETRIABLE_ERRORS, encodeAcsFrame, readErrorMap, type AcsErrorType } from '../wire';
 import {
-  ExponentialBackoff,
   HandshakeError,
   runReconnectLoop,
   serveConnection,
@@ -67,7 +66,7 @@ export class AcsClient {
       clock,
       logger,
       signal,
-      backoff: new ExponentialBackoff(timings.backoff, random),
+      backoff: new ExponentialBackoff({ ...timings.backoff, random }),
       stableAfterMs: () => this.inactivityTimeoutMs(),
       attempt: () => this.attempt(signal),
     });

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, Logger } from '@fractal-ecs/common';
+import { ExponentialBackoff, type Clock, type Logger } from '@fractal-ecs/common';
 import type { PollEndpoints } from '../ecsclient/poll-endpoints';
 import { epochSeconds, parseTcsServerFrame, type TcsAgentFrame } from '../wire';
 import {
-  ExponentialBackoff,
   runReconnectLoop,
   serveConnection,
   type RequestSigner,
@@ -51,7 +50,7 @@ export class TcsClient {
       clock,
       logger,
       signal,
-      backoff: new ExponentialBackoff(timings.backoff, random),
+      backoff: new ExponentialBackoff({ ...timings.backoff, random }),
       stableAfterMs: () => this.inactivityTimeoutMs(),
       attempt: () => this.attempt(signal),
     });

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '@fractal-ecs/common';
-import type { ExponentialBackoff } from './backoff';
+import type { ExponentialBackoff } from '@fractal-ecs/common';
 import type { SessionEnd } from './session-end';
 
 /** One session attempt: discover, connect, serve. `connectedAt` is set once the websocket opened. */
@@ -43,7 +43,7 @@ export async function runReconnectLoop(options: ReconnectLoopOptions): Promise<S
         await clock.sleep(end.ms, signal);
         break;
       case 'failed': {
-        const waitMs = backoff.next();
+        const waitMs = backoff.duration();
         logger.warn({ err: end.error.message, waitMs }, `${name} session failed; reconnecting after backoff`);
         await clock.sleep(waitMs, signal);
         break;

@@ -1,1 +1,2 @@
-export { ExponentialBackoff, AGENT_RESTART_BACKOFF, DOCKER_PING_BACKOFF, type BackoffOptions } from './backoff';
+export { AGENT_RESTART_BACKOFF, DOCKER_PING_BACKOFF } from './backoff';
+export { ExponentialBackoff, type BackoffOptions } from '@fractal-ecs/common';
