@@ -35,7 +35,7 @@ export interface PlanOptions {
   readonly inFlight: ReadonlyMap<string, ContainerStatus>;
 }
 
-const NEXT: Partial<Record<ContainerStatus, Step['kind']>> = { NONE: 'pull', PULLED: 'create', CREATED: 'start' };
+const NEXT: Partial<Record<ContainerStatus, 'pull' | 'create' | 'start'>> = { NONE: 'pull', PULLED: 'create', CREATED: 'start' };
 
 export function planTask(task: Task, options: PlanOptions): Plan {
   const steps: Step[] = [];
