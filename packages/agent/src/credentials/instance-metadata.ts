@@ -17,14 +17,24 @@ export interface InstanceMetadata {
   instanceId(): Promise<string>;
   /** Raw user data (JSON `{"ECSAgentConfiguration":{...}}` is a config source). */
   userData(): Promise<string>;
+  /** `spot/instance-action`: the interruption notice JSON, or undefined while none is scheduled (404). */
+  spotInstanceAction(): Promise<string | undefined>;
 }
 
 const IDENTITY_DOCUMENT = '/latest/dynamic/instance-identity/document';
 const IDENTITY_SIGNATURE = '/latest/dynamic/instance-identity/signature';
 
-/** IMDS through the SDK's client (IMDSv2 tokens, v1 fallback), with short timeouts off EC2. */
-export function imdsInstanceMetadata(options: { timeoutMs?: number; retries?: number } = {}): InstanceMetadata {
-  const service = new MetadataService({ httpOptions: { timeout: options.timeoutMs ?? 1_000 }, retries: options.retries ?? 1 });
+/**
+ * IMDS through the SDK's client (IMDSv2 tokens, v1 fallback), with short timeouts off EC2. `endpoint`
+ * is AWS_EC2_METADATA_SERVICE_ENDPOINT from the agent's environment; unset, the SDK's own resolution
+ * applies (the same variable in process.env, the profile, then 169.254.169.254).
+ */
+export function imdsInstanceMetadata(options: { timeoutMs?: number; retries?: number; endpoint?: string } = {}): InstanceMetadata {
+  const service = new MetadataService({
+    httpOptions: { timeout: options.timeoutMs ?? 1_000 },
+    retries: options.retries ?? 1,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
   const get = (path: string) => service.request(path, {});
   let identity: Promise<InstanceIdentity> | undefined;
   const metadata: InstanceMetadata = {
@@ -41,6 +51,11 @@ export function imdsInstanceMetadata(options: { timeoutMs?: number; retries?: nu
     },
     instanceId: () => get('/latest/meta-data/instance-id'),
     userData: () => get('/latest/user-data'),
+    spotInstanceAction: () =>
+      get('/latest/meta-data/spot/instance-action').catch((error: { $metadata?: { httpStatusCode?: number } }) => {
+        if (error.$metadata?.httpStatusCode === 404) return undefined;
+        throw error;
+      }),
   };
   return metadata;
 }
@@ -50,5 +65,5 @@ export function unavailableInstanceMetadata(reason: string): InstanceMetadata {
   const refuse = async (): Promise<never> => {
     throw new Error(`instance metadata is not used: ${reason}`);
   };
-  return { identity: refuse, region: refuse, instanceId: refuse, userData: refuse };
+  return { identity: refuse, region: refuse, instanceId: refuse, userData: refuse, spotInstanceAction: refuse };
 }
