@@ -89,6 +89,35 @@ $(RPM): $(SEA) $(RPM_INPUTS) $(RPM_TOPDIR)/options.stamp $(AGENT_TARBALL)
 		rpm/amazon-ecs-init.spec
 	@ls -l $@
 
+# ---- Release: the agent image tarball --------------------------------------------------------------
+.PHONY: release rpm-with-agent
+
+# The image name the tarball loads as; ecs-init runs amazon/amazon-ecs-agent:latest.
+AGENT_IMAGE ?= amazon/amazon-ecs-agent:latest
+RELEASE_DIR := build/release
+AGENT_RELEASE_TARBALL := $(RELEASE_DIR)/ecs-agent-v$(VERSION).tar
+# Evaluated only when the image is (re)built.
+AGENT_IMAGE_INPUTS = $(shell find packages/agent/src packages/common/src -name '*.ts' ! -name '*.test.ts') \
+	packages/agent/tsup.config.ts packages/agent/package.json packages/common/package.json \
+	packages/agent/image/build-image.mjs packages/agent/image/docker-archive.mjs scripts/build-info.ts pnpm-lock.yaml VERSION
+
+$(RELEASE_DIR)/image.stamp: FORCE
+	$(call update-stamp,$(AGENT_IMAGE))
+
+# Built offline from scratch (packages/agent/image/build-image.mjs): Node 24 + the agent bundle, no base
+# image. Beside it, upstream's names: ecs-agent.tar (link) and the md5 files holding the bare digest.
+release: $(AGENT_RELEASE_TARBALL)
+$(AGENT_RELEASE_TARBALL): $(AGENT_IMAGE_INPUTS) build/stamps/build-info $(RELEASE_DIR)/image.stamp
+	pnpm --filter @fractal-ecs/agent run build
+	node packages/agent/image/build-image.mjs --tag $(AGENT_IMAGE) --output $(CURDIR)/$@
+	md5sum $@ | cut -d' ' -f1 > $@.md5
+	ln -sf $(@F) $(RELEASE_DIR)/ecs-agent.tar
+	ln -sf $(@F).md5 $(RELEASE_DIR)/ecs-agent.tar.md5
+
+# The RPM with the image as /var/cache/ecs/ecs-agent-v$(VERSION).tar (state 2: the first pre-start loads it).
+rpm-with-agent: release
+	$(MAKE) rpm AGENT_TARBALL=$(AGENT_RELEASE_TARBALL)
+
 # Upstream builds the RPM inside an amazonlinux:2 container. Base images cannot be pulled on this
 # machine, so unless a builder image (with node, pnpm, make, git, binutils and rpm-build; based on
 # amazonlinux:2023, since Node 24 needs glibc 2.28) is already present locally, build on the host.

@@ -18,6 +18,7 @@ have docker-registry || need_apt+=(docker-registry)
 have make || need_apt+=(make)
 have curl || need_apt+=(curl)
 have strip || need_apt+=(binutils)
+have patchelf || need_apt+=(patchelf)
 have man || need_apt+=(man-db)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}"
