@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger, goQuote, parseLogLevel, toLogfmt } from './logging';
+import { createLogger, goQuote, parseLogLevel, rolledLogFileName, toLogfmt } from './logging';
 
 describe('goQuote', () => {
   it('escapes like strconv.Quote', () => {
@@ -66,5 +66,27 @@ describe('createLogger', () => {
     off.error('not on the instance');
     await off.close();
     expect(() => readFileSync(quiet, 'utf8')).toThrow();
+  });
+});
+
+describe('log rollover', () => {
+  it('names hourly files after the local hour they cover, size-rolled ones with a count', () => {
+    const at = new Date(2018, 9, 1, 1, 59, 30);
+    expect(rolledLogFileName('ecs-init.log', at, 'hourly')).toBe('ecs-init.log.2018-10-01-01');
+    expect(rolledLogFileName('ecs-agent.log', at, 'size', 3)).toBe('ecs-agent.log.2018-10-01-01.3');
+  });
+
+  it('rolls by size and keeps at most maxRollCount rolled files beside the live one', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'log-'));
+    const log = createLogger({ level: 'info', file: path.join(dir, 'ecs-agent.log'), stdout: false, rollover: 'size', maxFileSizeMB: 1, maxRollCount: 2 });
+    const line = 'x'.repeat(1000);
+    for (let i = 0; i < 4000; i++) log.info(line);
+    await log.close();
+    const files = readdirSync(dir).filter((f) => f.startsWith('ecs-agent.log'));
+    expect(files).toContain('ecs-agent.log');
+    const rolled = files.filter((f) => f !== 'ecs-agent.log');
+    expect(rolled.length).toBeGreaterThanOrEqual(1);
+    expect(rolled.length).toBeLessThanOrEqual(2);
+    for (const f of rolled) expect(f).toMatch(/^ecs-agent\.log\.\d{4}-\d\d-\d\d-\d\d\.\d+$/);
   });
 });

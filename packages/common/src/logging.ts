@@ -91,18 +91,24 @@ function openRollingFile(options: LoggerOptions): RotatingFileStream {
   const name = path.basename(file);
   mkdirSync(dir, { recursive: true });
   const hourly = (options.rollover ?? 'hourly') === 'hourly';
-  // The live file keeps its name; rolled files get the hour they cover, as seelog names them.
-  const generator = (time: number | Date | null, index?: number): string => {
-    if (!time) return name;
-    const at = typeof time === 'number' ? new Date(time) : time;
-    const hour = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}-${pad(at.getHours())}`;
-    return hourly ? `${name}.${hour}` : `${name}.${hour}.${index ?? 1}`;
-  };
+  const generator = (time: number | Date | null, index?: number): string =>
+    time ? rolledLogFileName(name, typeof time === 'number' ? new Date(time) : time, hourly ? 'hourly' : 'size', index) : name;
   return createStream(generator, {
     path: dir,
     maxFiles: options.maxRollCount ?? 24,
+    // rotating-file-stream tracks rolled files in a history file; keep it hidden beside the log.
+    history: `.${name}.history`,
     ...(hourly ? { interval: '1h' } : { size: `${options.maxFileSizeMB ?? 10}M` }),
   });
+}
+
+/**
+ * The name a rolled log file gets; the live file keeps its own name. Hourly files are named after the
+ * local hour they cover, as seelog names them (ecs-init.log.2018-10-01-01); size-rolled ones add a count.
+ */
+export function rolledLogFileName(name: string, at: Date, rollover: 'hourly' | 'size', index = 1): string {
+  const hour = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}-${pad(at.getHours())}`;
+  return rollover === 'hourly' ? `${name}.${hour}` : `${name}.${hour}.${index}`;
 }
 
 function pad(n: number): string {
