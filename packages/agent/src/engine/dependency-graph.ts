@@ -96,34 +96,3 @@ export function blockingDependent(task: Task, source: Container): string | undef
   }
   return undefined;
 }
-
-/**
- * Static validation when the task arrives: unknown dependency names and cycles. Returns a reason or
- * undefined when the graph is valid.
- */
-export function invalidDependencies(task: Task): string | undefined {
-  const names = new Set(task.containers.map((container) => container.name));
-  for (const container of task.containers) {
-    for (const dependency of container.dependsOn) {
-      if (!names.has(dependency.containerName)) return `TaskDependencyError: container ${container.name} depends on unknown container ${dependency.containerName}`;
-    }
-  }
-  const state = new Map<string, 'visiting' | 'done'>();
-  const byName = new Map(task.containers.map((container) => [container.name, container]));
-  const visit = (name: string): string | undefined => {
-    if (state.get(name) === 'done') return undefined;
-    if (state.get(name) === 'visiting') return name;
-    state.set(name, 'visiting');
-    for (const dependency of byName.get(name)!.dependsOn) {
-      const cycle = visit(dependency.containerName);
-      if (cycle) return cycle;
-    }
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const container of task.containers) {
-    const cycle = visit(container.name);
-    if (cycle) return `TaskDependencyError: circular dependency through container ${cycle}`;
-  }
-  return undefined;
-}

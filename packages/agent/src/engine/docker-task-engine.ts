@@ -1,0 +1,244 @@
+import type { Clock, Logger } from '@fractal-ecs/common';
+import { backendTaskStatus, type Container, type ModelResult, type Task } from '../api';
+import type { DockerClient, DockerEvent, EventSubscription } from '../dockerclient';
+import { TaskStateReporter, type StateChangeApi } from '../eventhandler';
+import type { IntrospectionSource, IntrospectionTask } from '../handlers';
+import type { AgentCheckpoint } from '../statemanager';
+import type { AcsTask } from '../wire';
+import type { ContainerRenderer, EngineContext, EngineSettings, TaskImages } from './engine-context';
+import { ManagedTask } from './managed-task';
+import { StopSequence } from './stop-sequence';
+import type { DesiredStatus, EngineTaskSummary, TaskDelivery, TaskEngine } from './task-engine';
+
+/** How ACS tasks become model tasks and containers become Docker objects (the api module). */
+export interface TaskModel {
+  fromAcs(acs: AcsTask, delivery: TaskDelivery): ModelResult<Task>;
+  render: ContainerRenderer;
+  dockerNameFor(task: Task, container: Container): string;
+}
+
+export interface DockerTaskEngineOptions {
+  docker: DockerClient;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+  settings: EngineSettings;
+  model: TaskModel;
+  images: TaskImages;
+  api: StateChangeApi;
+  checkpoint: AgentCheckpoint;
+}
+
+/**
+ * The task engine: owns every task the agent runs, routes Docker events to them, reports their state
+ * changes to ECS and checkpoints them. Each task is a ManagedTask (planner + executor).
+ */
+export class DockerTaskEngine implements TaskEngine {
+  readonly #tasks = new Map<string, ManagedTask>();
+  readonly #byContainerId = new Map<string, string>();
+  readonly #stopSequence = new StopSequence();
+  readonly #reporter: TaskStateReporter;
+  readonly #context: EngineContext;
+  #events: EventSubscription | undefined;
+
+  constructor(private readonly options: DockerTaskEngineOptions) {
+    const random = options.random ?? Math.random;
+    this.#reporter = new TaskStateReporter({ api: options.api, clock: options.clock, logger: options.logger, random });
+    this.#context = {
+      docker: options.docker,
+      clock: options.clock,
+      logger: options.logger,
+      random,
+      settings: options.settings,
+      images: options.images,
+      render: options.model.render,
+      dockerNameFor: options.model.dockerNameFor,
+      state: options.checkpoint,
+      report: (change) => this.#reporter.submit(change),
+      stopSequence: this.#stopSequence,
+      indexContainer: (id, arn) => this.#byContainerId.set(id, arn),
+      removeTask: (arn) => this.#remove(arn),
+    };
+    options.checkpoint.attachEngine(() => ({ tasks: [...this.#tasks.values()].map((managed) => managed.task), images: [] }));
+  }
+
+  /**
+   * Subscribes to Docker events, then takes back the checkpointed tasks and reconciles them with Docker:
+   * containers created while the agent was down are found by name, running ones adopted, stopped ones
+   * reported with their exit codes; unsent state changes are sent again.
+   */
+  async start(): Promise<void> {
+    this.#events = this.options.docker.subscribeEvents((event) => this.#onEvent(event), {
+      onStreamError: (error) => this.options.logger.warn({ err: error.message }, 'Docker event stream interrupted; reconnecting'),
+    });
+    const restored: ManagedTask[] = [];
+    for (const [index, value] of this.options.checkpoint.loadedEngine.tasks.entries()) {
+      const task = restoreTask(value);
+      if (!task) {
+        this.options.logger.error({ index }, 'Checkpointed task skipped: not a task');
+        continue;
+      }
+      const managed = new ManagedTask(task, this.#context);
+      this.#tasks.set(task.arn, managed);
+      for (const container of task.containers) if (container.runtimeId) this.#byContainerId.set(container.runtimeId, task.arn);
+      if (task.desiredStatus === 'STOPPED' && task.knownStatus !== 'STOPPED' && task.stopSequenceNumber > 0) this.#stopSequence.register(task.stopSequenceNumber);
+      restored.push(managed);
+    }
+    await Promise.all(
+      restored.map((managed) =>
+        managed.resync().catch((error: Error) => this.options.logger.error({ taskArn: managed.task.arn, err: error.message }, 'Cannot reconcile restored task with Docker')),
+      ),
+    );
+    for (const managed of restored) managed.start();
+    if (restored.length > 0) this.options.logger.info({ tasks: restored.length }, 'Restored tasks from the checkpoint');
+  }
+
+  /** Stops watching Docker and retrying; containers keep running and the checkpoint keeps the tasks. */
+  async close(): Promise<void> {
+    this.#events?.close();
+    this.#reporter.close();
+    for (const managed of this.#tasks.values()) managed.close();
+    await this.options.checkpoint.save();
+  }
+
+  async addTask(acs: AcsTask, delivery: TaskDelivery): Promise<void> {
+    if (!acs.arn) throw new Error('task.arn: expected a task ARN, got nothing');
+    const existing = this.#tasks.get(acs.arn);
+    if (existing) {
+      if (acs.desiredStatus === 'STOPPED' && existing.task.desiredStatus !== 'STOPPED') {
+        if (delivery.seqNum !== undefined && existing.task.stopSequenceNumber === 0) {
+          existing.task.stopSequenceNumber = delivery.seqNum;
+          if (existing.task.knownStatus !== 'STOPPED') this.#stopSequence.register(delivery.seqNum);
+        }
+        existing.stopRequested();
+        await this.options.checkpoint.save();
+      }
+      return;
+    }
+    const model = this.options.model.fromAcs(acs, delivery);
+    if (!model.ok) {
+      await this.#refuse(acs, `UnrecognizedTaskError: ${model.error.message}`);
+      return;
+    }
+    const task = model.value;
+    if (task.desiredStatus === 'STOPPED' && task.stopSequenceNumber > 0) this.#stopSequence.register(task.stopSequenceNumber);
+    const managed = new ManagedTask(task, this.#context);
+    this.#tasks.set(task.arn, managed);
+    // A new task is checkpointed before ACS is acknowledged: a crash after the ack cannot lose it.
+    await this.options.checkpoint.save();
+    this.options.logger.info({ taskArn: task.arn, desiredStatus: task.desiredStatus, containers: task.containers.map((c) => c.name) }, 'Task added to the engine');
+    managed.start();
+  }
+
+  listTasks(): readonly EngineTaskSummary[] {
+    return [...this.#tasks.values()].map(({ task }) => ({ arn: task.arn, desiredStatus: (task.desiredStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING') as DesiredStatus }));
+  }
+
+  hasTask(arn: string): boolean {
+    return this.#tasks.has(arn);
+  }
+
+  async stopTask(arn: string): Promise<void> {
+    const managed = this.#tasks.get(arn);
+    if (!managed) throw new Error(`task ${arn}: not known to the engine`);
+    managed.stopRequested();
+  }
+
+  /** Every task (for the HTTP endpoints and tests). */
+  tasks(): readonly Task[] {
+    return [...this.#tasks.values()].map((managed) => managed.task);
+  }
+
+  /** Resolves once ECS has accepted every state change queued so far. */
+  whenReported(): Promise<void> {
+    return this.#reporter.whenIdle();
+  }
+
+  /** The introspection server's view (v1 TaskResponse). */
+  introspection(instance: () => { cluster: string; containerInstanceArn: string | undefined }): IntrospectionSource {
+    return {
+      cluster: () => instance().cluster,
+      containerInstanceArn: () => instance().containerInstanceArn,
+      tasks: () => this.tasks().map(taskResponse),
+    };
+  }
+
+  /**
+   * A task that cannot be modelled fails alone: it is reported STOPPED with the reason and not kept, and
+   * the payload is still acknowledged (redelivering it would fail the same way).
+   */
+  async #refuse(acs: AcsTask, reason: string): Promise<void> {
+    this.options.logger.error({ taskArn: acs.arn, reason }, 'Task refused');
+    if (acs.desiredStatus === 'STOPPED') return;
+    let sent = false;
+    this.#reporter.submit({
+      taskArn: acs.arn!,
+      request: {
+        cluster: this.options.settings.cluster,
+        task: acs.arn,
+        status: 'STOPPED',
+        reason: reason.slice(0, 255),
+        containers: (acs.containers ?? []).filter((c) => c.name).map((c) => ({ containerName: c.name!, status: 'STOPPED', reason: reason.slice(0, 255) })),
+      },
+      isRedundant: () => sent,
+      markSent: async () => {
+        sent = true;
+      },
+    });
+  }
+
+  #onEvent(event: DockerEvent): void {
+    if (event.kind === 'resumed') {
+      for (const managed of this.#tasks.values()) void managed.resync().catch(() => undefined);
+      return;
+    }
+    const arn = this.#byContainerId.get(event.id);
+    const managed = arn ? this.#tasks.get(arn) : undefined;
+    if (!managed) return;
+    void managed.onDockerEvent(event).catch((error: Error) => this.options.logger.warn({ taskArn: arn, err: error.message }, 'Docker event not applied'));
+  }
+
+  #remove(arn: string): void {
+    const managed = this.#tasks.get(arn);
+    if (!managed) return;
+    this.#tasks.delete(arn);
+    for (const container of managed.task.containers) if (container.runtimeId) this.#byContainerId.delete(container.runtimeId);
+    void this.options.checkpoint.save();
+  }
+}
+
+/** A checkpointed task, when it has the shape this agent writes. */
+function restoreTask(value: unknown): Task | undefined {
+  const task = value as Partial<Task> | null;
+  if (!task || typeof task !== 'object' || typeof task.arn !== 'string' || !Array.isArray(task.containers) || !Array.isArray(task.volumes)) return undefined;
+  return task as Task;
+}
+
+function taskResponse(task: Task): IntrospectionTask {
+  const known = backendTaskStatus(task.knownStatus);
+  const desired = backendTaskStatus(task.desiredStatus);
+  // Upstream blanks a desired status that would read as going backwards.
+  const hideDesired = (known === 'STOPPED' && desired !== 'STOPPED') || (known === 'RUNNING' && desired === 'PENDING');
+  return {
+    Arn: task.arn,
+    ...(hideDesired ? {} : { DesiredStatus: desired }),
+    KnownStatus: known,
+    Family: task.family,
+    Version: task.version,
+    Containers: task.containers
+      .filter((container) => container.type === 'NORMAL')
+      .map((container) => {
+        const ports = container.knownPortBindings.length
+          ? container.knownPortBindings.map((b) => ({ ContainerPort: b.containerPort, Protocol: b.protocol, HostPort: b.hostPort }))
+          : container.portMappings.map((m) => ({ ContainerPort: m.containerPort, Protocol: m.protocol, HostPort: m.hostPort }));
+        const volumes = (container.mounts ?? []).map((m) => ({ DockerName: m.name ?? '', Source: m.source, Destination: m.destination }));
+        return {
+          DockerId: container.runtimeId ?? '',
+          DockerName: container.dockerName ?? '',
+          Name: container.name,
+          ...(ports.length ? { Ports: ports } : {}),
+          ...(volumes.length ? { Volumes: volumes } : {}),
+        };
+      }),
+  };
+}

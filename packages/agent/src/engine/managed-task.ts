@@ -1,0 +1,488 @@
+import {
+  containerStatusBefore,
+  isContainerRunning,
+  shouldReportContainerStatus,
+  type Container,
+  type ContainerStatus,
+  type DockerVolume,
+  type EmptyHostVolume,
+  type Task,
+  type TaskStatus,
+  taskStatusBefore,
+} from '../api';
+import { DockerError, DockerTimeoutError, NoSuchContainerError, NoSuchVolumeError, type ContainerEvent } from '../dockerclient';
+import type { EngineContext } from './engine-context';
+import { changeFromInspect, healthFromInspect } from './inspect-state';
+import { planTask, type Step } from './planner';
+import { buildStateChange } from './state-change-builder';
+import { applyContainerChange, updateDesiredStatus, updateKnownStatus, type ContainerChange } from './task-status-rules';
+
+const STEP_TARGET: Record<Step['kind'], ContainerStatus> = { pull: 'PULLED', create: 'CREATED', start: 'RUNNING', stop: 'STOPPED', markStopped: 'STOPPED' };
+/** Added to a container's stop timeout for the Docker call's own deadline (upstream: 2 min). */
+const STOP_CALL_BUFFER_MS = 120_000;
+/** A stop that failed in a way worth retrying is tried again after this. */
+const STOP_RETRY_MS = 5_000;
+
+/**
+ * One task under the engine (upstream's managedTask), as a reconciler: every event (a finished
+ * transition, a Docker event, a new desired status, a timer) marks the task dirty; one reconcile pass
+ * then updates the statuses, reports what changed, asks the planner for the next steps and starts them.
+ * Everything runs on the event loop, so a pass never interleaves with another.
+ */
+export class ManagedTask {
+  readonly #inFlight = new Map<string, ContainerStatus>();
+  readonly #emitted = new Map<string, ContainerStatus>();
+  #emittedTask: TaskStatus = 'NONE';
+  readonly #buffered = new Set<Container>();
+  #drainTimer: NodeJS.Timeout | undefined;
+  #wakeTimer: NodeJS.Timeout | undefined;
+  #steadyTimer: NodeJS.Timeout | undefined;
+  #cleanupTimer: NodeJS.Timeout | undefined;
+  #scheduled = false;
+  #gateOpen = false;
+  #stoppedHandled = false;
+  #cleaning = false;
+  #closed = false;
+  readonly #volumes = new Map<string, Promise<void>>();
+  readonly #abort = new AbortController();
+  /** Why the task stopped, when the agent stopped it (reported with the STOPPED change). */
+  stopReason: string | undefined;
+
+  constructor(
+    readonly task: Task,
+    private readonly context: EngineContext,
+  ) {}
+
+  /** Lets the task start once the stops it waits for (seqNum rule) are done. */
+  start(): void {
+    void this.context.stopSequence.waitFor(this.task.startSequenceNumber || Number.MAX_SAFE_INTEGER).then(() => {
+      this.#gateOpen = true;
+      this.poke();
+    });
+    this.poke();
+  }
+
+  /** Stops timers and in-flight pulls; the task stays in the checkpoint for the next start. */
+  close(): void {
+    this.#closed = true;
+    this.#abort.abort();
+    for (const timer of [this.#drainTimer, this.#wakeTimer, this.#steadyTimer, this.#cleanupTimer]) if (timer) clearTimeout(timer);
+  }
+
+  /** Marks the task for a reconcile pass (coalesced). */
+  poke(): void {
+    if (this.#scheduled || this.#closed) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      if (!this.#closed) this.#reconcile();
+    });
+  }
+
+  /** ACS asked for a new desired status (only STOPPED moves it forward). */
+  stopRequested(): void {
+    if (this.task.desiredStatus !== 'STOPPED') this.task.desiredStatus = 'STOPPED';
+    void this.context.state.save();
+    this.poke();
+  }
+
+  /** A Docker event for one of this task's containers. */
+  async onDockerEvent(event: ContainerEvent): Promise<void> {
+    const container = this.task.containers.find((candidate) => candidate.runtimeId === event.id);
+    if (!container) return;
+    switch (event.action) {
+      case 'health_status': {
+        const status = event.health === 'healthy' ? 'HEALTHY' : event.health === 'unhealthy' ? 'UNHEALTHY' : 'UNKNOWN';
+        if (container.health.status !== status) {
+          container.health = { status, since: event.time.toISOString() };
+          this.poke();
+        }
+        return;
+      }
+      case 'destroy':
+        if (container.knownStatus !== 'STOPPED') this.#apply(container, { status: 'STOPPED', error: { name: 'ContainerVanishedError', message: 'the container was removed outside the agent' } });
+        return;
+      case 'create':
+        this.#apply(container, { status: 'CREATED' });
+        return;
+      case 'oom':
+        this.context.logger.warn({ taskArn: this.task.arn, container: container.name }, 'Container ran out of memory');
+        return;
+      default: {
+        const fallback: ContainerChange | undefined = event.action === 'die' ? { status: 'STOPPED', ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }) } : undefined;
+        await this.#refresh(container, fallback);
+      }
+    }
+  }
+
+  /** Re-reads every container from Docker (after a restart, a dropped event stream, or in steady state). */
+  async resync(): Promise<void> {
+    await Promise.all(
+      this.task.containers.map(async (container) => {
+        if (!container.runtimeId && container.dockerName && container.knownStatus !== 'STOPPED') {
+          // Created while the agent was down, or the create call was in flight: found by its recorded name.
+          try {
+            const info = await this.context.docker.inspectContainer(container.dockerName);
+            this.context.indexContainer(info.Id, this.task.arn);
+            this.#apply(container, changeFromInspect(info, this.context.settings.excludeIpv6PortBinding), healthFromInspect(info));
+            this.context.images.recordContainer(this.task, container);
+          } catch (error) {
+            if (!(error instanceof NoSuchContainerError)) throw error;
+          }
+          return;
+        }
+        if (container.runtimeId && container.knownStatus !== 'STOPPED') await this.#refresh(container, undefined);
+      }),
+    );
+    this.poke();
+  }
+
+  async #refresh(container: Container, fallback: ContainerChange | undefined): Promise<void> {
+    try {
+      const info = await this.context.docker.inspectContainer(container.runtimeId!);
+      this.#apply(container, changeFromInspect(info, this.context.settings.excludeIpv6PortBinding), healthFromInspect(info));
+    } catch (error) {
+      if (error instanceof NoSuchContainerError) {
+        this.#apply(container, { ...fallback, status: 'STOPPED', error: { name: 'ContainerVanishedError', message: 'the container no longer exists in Docker' } });
+      } else if (fallback) {
+        this.#apply(container, fallback);
+      } else {
+        this.context.logger.warn({ taskArn: this.task.arn, container: container.name, err: (error as Error).message }, 'Cannot inspect container');
+      }
+    }
+  }
+
+  #apply(container: Container, change: ContainerChange, health?: Container['health']): void {
+    if (health && health.status !== container.health.status) container.health = health;
+    const moved = applyContainerChange(container, change);
+    if (moved) this.context.logger.info({ taskArn: this.task.arn, container: container.name, knownStatus: container.knownStatus, exitCode: container.knownExitCode }, 'Container status changed');
+    void this.context.state.save();
+    this.poke();
+  }
+
+  #reconcile(): void {
+    const task = this.task;
+    const now = this.context.clock.now();
+    const desiredChanged = updateDesiredStatus(task, now);
+    const knownChanged = updateKnownStatus(task, now);
+    if (desiredChanged || knownChanged) void this.context.state.save();
+    if (knownChanged) this.context.logger.info({ taskArn: task.arn, knownStatus: task.knownStatus, desiredStatus: task.desiredStatus }, 'Task status changed');
+    this.#emitChanges();
+    if (task.knownStatus === 'STOPPED') {
+      this.#onStopped();
+      return;
+    }
+    if (!this.#gateOpen && task.desiredStatus !== 'STOPPED') return;
+    const plan = planTask(task, {
+      now: now.getTime(),
+      defaultStopTimeoutSeconds: Math.max(1, Math.round(this.context.settings.stopTimeoutMs / 1000)),
+      pullDependentContainersUpfront: this.context.settings.pullDependentContainersUpfront,
+      inFlight: this.#inFlight,
+    });
+    if (plan.failure) {
+      const target = task.containers.find((container) => container.name === plan.failure!.container)!;
+      const [name, ...rest] = plan.failure.reason.split(': ');
+      target.applyingError ??= { name: name!, message: rest.join(': ') };
+      this.stopReason ??= plan.failure.reason;
+      target.desiredStatus = 'STOPPED';
+      task.desiredStatus = 'STOPPED';
+      this.context.logger.warn({ taskArn: task.arn, container: target.name, reason: plan.failure.reason }, 'Stopping the task: a dependency cannot be met');
+      void this.context.state.save();
+      this.poke();
+      return;
+    }
+    for (const step of plan.steps) this.#run(step);
+    if (this.#wakeTimer) clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = plan.wakeAt === undefined ? undefined : setTimeout(() => this.poke(), Math.max(0, plan.wakeAt - now.getTime()) + 5);
+    if (plan.stuck) this.#handleStuck();
+    this.#armSteadyCheck();
+  }
+
+  /** Nothing can move: upstream stops the task, or forces it STOPPED when it was already stopping. */
+  #handleStuck(): void {
+    if (this.task.desiredStatus !== 'STOPPED') {
+      this.task.desiredStatus = 'STOPPED';
+      this.poke();
+      return;
+    }
+    for (const container of this.task.containers) {
+      if (container.knownStatus !== 'STOPPED') applyContainerChange(container, { status: 'STOPPED', error: { name: 'TaskStateError', message: "Agent could not progress task's state to stopped" } });
+    }
+    this.poke();
+  }
+
+  /** While running, containers are re-inspected now and then in case a Docker event was missed. */
+  #armSteadyCheck(): void {
+    if (this.task.knownStatus !== 'RUNNING' || this.#steadyTimer) return;
+    const interval = this.context.settings.steadyStateInspectMs;
+    this.#steadyTimer = setTimeout(() => {
+      this.#steadyTimer = undefined;
+      void this.resync().catch(() => undefined);
+    }, interval + this.context.random() * 30_000);
+    this.#steadyTimer.unref();
+  }
+
+  #run(step: Step): void {
+    const container = this.task.containers.find((candidate) => candidate.name === step.container)!;
+    if (step.kind === 'markStopped') {
+      applyContainerChange(container, { status: 'STOPPED' });
+      void this.context.state.save();
+      this.poke();
+      return;
+    }
+    this.#inFlight.set(container.name, STEP_TARGET[step.kind]);
+    this.#execute(step, container).then(
+      (change) => {
+        this.#inFlight.delete(container.name);
+        if (change) this.#apply(container, change);
+        else this.poke();
+      },
+      (error: unknown) => {
+        this.#inFlight.delete(container.name);
+        this.#onStepError(step, container, error);
+      },
+    );
+  }
+
+  async #execute(step: Step, container: Container): Promise<ContainerChange | undefined> {
+    const { docker, settings } = this.context;
+    switch (step.kind) {
+      case 'pull': {
+        if (this.task.desiredStatus === 'STOPPED') return undefined;
+        const now = this.context.clock.now().toISOString();
+        this.task.pullStartedAt ??= now;
+        const outcome = await this.context.images.pull(this.task, container, this.#abort.signal);
+        this.task.pullStoppedAt = this.context.clock.now().toISOString();
+        if (!outcome.pulled) {
+          this.context.logger.warn({ taskArn: this.task.arn, container: container.name, err: outcome.error.message }, 'Image pull failed; will try to run anyway');
+        }
+        return { status: 'PULLED', ...(outcome.pulled && outcome.imageId ? { imageId: outcome.imageId } : {}) };
+      }
+      case 'create': {
+        await this.#ensureVolumes(container);
+        if (!container.dockerName) container.dockerName = this.context.dockerNameFor(this.task, container);
+        // The name is checkpointed before the create call: after a crash the container is found by it.
+        await this.context.state.save();
+        let options;
+        try {
+          options = this.context.render(this.task, container);
+        } catch (error) {
+          throw new DockerError('CannotCreateContainerError', (error as Error).message);
+        }
+        const id = await this.#createOrAdopt(container.dockerName, options);
+        this.context.indexContainer(id, this.task.arn);
+        this.context.images.recordContainer(this.task, container);
+        return { status: 'CREATED', runtimeId: id };
+      }
+      case 'start': {
+        await docker.startContainer(container.runtimeId!, { timeoutMs: settings.startTimeoutMs });
+        const info = await docker.inspectContainer(container.runtimeId!);
+        return changeFromInspect(info, settings.excludeIpv6PortBinding);
+      }
+      case 'stop': {
+        await docker.stopContainer(container.runtimeId!, step.timeoutSeconds, { timeoutMs: step.timeoutSeconds * 1000 + STOP_CALL_BUFFER_MS });
+        const info = await docker.inspectContainer(container.runtimeId!).catch((error: unknown) => {
+          if (error instanceof NoSuchContainerError) return undefined;
+          throw error;
+        });
+        return info ? changeFromInspect(info, settings.excludeIpv6PortBinding) : { status: 'STOPPED' };
+      }
+      case 'markStopped':
+        return { status: 'STOPPED' };
+    }
+  }
+
+  async #createOrAdopt(name: string, options: Parameters<EngineContext['docker']['createContainer']>[1]): Promise<string> {
+    try {
+      return await this.context.docker.createContainer(name, options, { timeoutMs: this.context.settings.createTimeoutMs });
+    } catch (error) {
+      // 409: a container with this name exists already (an earlier create that timed out on our side).
+      if (error instanceof DockerError && error.statusCode === 409) return (await this.context.docker.inspectContainer(name)).Id;
+      throw error;
+    }
+  }
+
+  /** upstream's handleEventError, per transition. */
+  #onStepError(step: Step, container: Container, error: unknown): void {
+    const reason = errorOf(error, step);
+    this.context.logger.warn({ taskArn: this.task.arn, container: container.name, step: step.kind, err: `${reason.name}: ${reason.message}` }, 'Container transition failed');
+    switch (step.kind) {
+      case 'pull':
+        // The image manager rejects only when the pull behaviour (always, once) forbids going on.
+        container.applyingError = reason;
+        container.desiredStatus = 'STOPPED';
+        this.task.desiredStatus = 'STOPPED';
+        break;
+      case 'create':
+      case 'start':
+        container.applyingError = reason;
+        container.desiredStatus = 'STOPPED';
+        if (step.kind === 'start' && error instanceof DockerTimeoutError && container.runtimeId) {
+          void this.context.docker.stopContainer(container.runtimeId, 0).catch(() => undefined);
+        }
+        break;
+      case 'stop':
+        if (error instanceof DockerTimeoutError || (error instanceof DockerError && 'retriable' in error && (error as { retriable: boolean }).retriable)) {
+          setTimeout(() => this.poke(), STOP_RETRY_MS).unref();
+          return;
+        }
+        applyContainerChange(container, { status: 'STOPPED', error: reason });
+        break;
+      default:
+        break;
+    }
+    void this.context.state.save();
+    this.poke();
+  }
+
+  async #ensureVolumes(container: Container): Promise<void> {
+    for (const mount of container.mountPoints) {
+      const volume = this.task.volumes.find((candidate) => candidate.name === mount.sourceVolume);
+      if (!volume || volume.type === 'host') continue;
+      let pending = this.#volumes.get(volume.name);
+      if (!pending) {
+        pending = this.#createVolume(volume);
+        this.#volumes.set(volume.name, pending);
+        pending.catch(() => this.#volumes.delete(volume.name));
+      }
+      await pending;
+    }
+  }
+
+  async #createVolume(volume: EmptyHostVolume | DockerVolume): Promise<void> {
+    if (volume.knownStatus === 'CREATED') return;
+    const docker = this.context.docker;
+    const name = volume.dockerVolumeName;
+    try {
+      if (volume.type === 'emptyHost') {
+        await docker.createVolume({ Name: name, Driver: 'local' });
+      } else if (volume.scope === 'task') {
+        await docker.createVolume({ Name: name, Driver: volume.driver || 'local', DriverOpts: { ...volume.driverOpts }, Labels: { ...volume.labels } });
+      } else {
+        await this.#sharedVolume(volume);
+      }
+    } catch (error) {
+      if (error instanceof DockerError) throw error;
+      throw new DockerError('CannotCreateVolumeError', `volume ${volume.name}: ${(error as Error).message}`);
+    }
+    volume.knownStatus = 'CREATED';
+  }
+
+  /** Shared scope: use an existing volume (checked with ECS_SHARED_VOLUME_MATCH_FULL_CONFIG), or autoprovision it. */
+  async #sharedVolume(volume: DockerVolume): Promise<void> {
+    const docker = this.context.docker;
+    try {
+      const existing = await docker.inspectVolume(volume.dockerVolumeName);
+      if (this.context.settings.sharedVolumeMatchFullConfig) {
+        const sameDriver = !volume.driver || existing.Driver === volume.driver;
+        const sameOptions = Object.entries(volume.driverOpts).every(([key, value]) => existing.Options?.[key] === value);
+        const sameLabels = Object.entries(volume.labels).every(([key, value]) => existing.Labels?.[key] === value);
+        if (!sameDriver || !sameOptions || !sameLabels) {
+          throw new DockerError('CannotCreateVolumeError', `shared volume ${volume.dockerVolumeName} exists with a different driver, driverOpts or labels than volume ${volume.name} asks for`);
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof NoSuchVolumeError)) throw error;
+      if (!volume.autoprovision) throw new DockerError('CannotCreateVolumeError', `shared volume ${volume.dockerVolumeName} does not exist and autoprovision is off`);
+      await docker.createVolume({ Name: volume.dockerVolumeName, Driver: volume.driver || 'local', DriverOpts: { ...volume.driverOpts }, Labels: { ...volume.labels } });
+    }
+  }
+
+  /** Queues what ECS has not been told: container changes wait for the next task change or the drain timer. */
+  #emitChanges(): void {
+    const task = this.task;
+    for (const container of task.containers) {
+      const status = container.knownStatus;
+      if (!shouldReportContainerStatus(status, container.steadyState) || !containerStatusBefore(container.sentStatus, status)) continue;
+      if (!containerStatusBefore(this.#emitted.get(container.name) ?? 'NONE', status)) continue;
+      this.#emitted.set(container.name, status);
+      this.#buffered.add(container);
+    }
+    const status = task.knownStatus;
+    const reportable = status === 'RUNNING' || status === 'STOPPED';
+    if (reportable && taskStatusBefore(task.sentStatus, status) && taskStatusBefore(this.#emittedTask, status)) {
+      this.#emittedTask = status;
+      this.#flush(status);
+      return;
+    }
+    if (this.#buffered.size > 0 && !this.#drainTimer) {
+      const [min, max] = this.context.settings.drainIntervalMs;
+      this.#drainTimer = setTimeout(() => {
+        this.#drainTimer = undefined;
+        if (this.#buffered.size > 0) this.#flush(undefined);
+      }, min + this.context.random() * (max - min));
+      this.#drainTimer.unref();
+    }
+  }
+
+  #flush(taskStatus: TaskStatus | undefined): void {
+    if (this.#drainTimer) clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
+    const containers = [...this.#buffered];
+    this.#buffered.clear();
+    const reason = taskStatus === 'STOPPED' ? this.stopReason : undefined;
+    this.context.report(
+      buildStateChange(this.context.settings.cluster, this.task, taskStatus, containers, reason, async () => {
+        await this.context.state.save();
+        this.poke();
+      }),
+    );
+  }
+
+  #onStopped(): void {
+    if (!this.#stoppedHandled) {
+      this.#stoppedHandled = true;
+      if (this.task.stopSequenceNumber > 0) this.context.stopSequence.done(this.task.stopSequenceNumber);
+      if (this.#steadyTimer) clearTimeout(this.#steadyTimer);
+      // Containers told to stop never started: nothing more to do with them until cleanup.
+      const { cleanupWaitMs, cleanupWaitJitterMs } = this.context.settings;
+      const stoppedAt = Date.parse(this.task.knownTime ?? this.context.clock.now().toISOString());
+      const due = stoppedAt + cleanupWaitMs + this.context.random() * cleanupWaitJitterMs;
+      this.#cleanupTimer = setTimeout(() => {
+        this.#cleanupTimer = undefined;
+        this.poke();
+      }, Math.max(0, due - this.context.clock.now().getTime()));
+      this.#cleanupTimer.unref();
+      return;
+    }
+    // Cleanup only after the wait, and only once ECS knows the task stopped.
+    if (this.#cleanupTimer || this.#cleaning || this.task.sentStatus !== 'STOPPED') return;
+    this.#cleaning = true;
+    void this.#cleanup();
+  }
+
+  async #cleanup(): Promise<void> {
+    const { docker, logger } = this.context;
+    for (const container of this.task.containers) {
+      if (isContainerRunning(container.knownStatus)) continue;
+      if (container.runtimeId) {
+        await docker.removeContainer(container.runtimeId).catch((error: unknown) => {
+          if (!(error instanceof NoSuchContainerError)) logger.warn({ taskArn: this.task.arn, container: container.name, err: (error as Error).message }, 'Cannot remove container');
+        });
+      }
+      this.context.images.releaseContainer(this.task, container);
+    }
+    for (const volume of this.task.volumes) {
+      if (volume.type === 'host' || (volume.type === 'docker' && volume.scope === 'shared') || volume.knownStatus !== 'CREATED') continue;
+      await docker.removeVolume(volume.dockerVolumeName).catch((error: unknown) => {
+        if (!(error instanceof NoSuchVolumeError)) logger.warn({ taskArn: this.task.arn, volume: volume.name, err: (error as Error).message }, 'Cannot remove task volume');
+      });
+      volume.knownStatus = 'REMOVED';
+    }
+    logger.info({ taskArn: this.task.arn }, 'Task cleaned up');
+    this.close();
+    this.context.removeTask(this.task.arn);
+  }
+}
+
+function errorOf(error: unknown, step: Step): { name: string; message: string } {
+  if (error instanceof DockerError) return { name: error.name, message: error.message };
+  const names: Record<Step['kind'], string> = {
+    pull: 'CannotPullContainerError',
+    create: 'CannotCreateContainerError',
+    start: 'CannotStartContainerError',
+    stop: 'CannotStopContainerError',
+    markStopped: 'TaskStateError',
+  };
+  return { name: names[step.kind], message: (error as Error)?.message ?? String(error) };
+}
