@@ -22,7 +22,10 @@ import {
   sdkEcsApi,
   type EcsApi,
 } from '../ecsclient';
+import { containerInstanceTags, createEc2Client, InstanceTagsError, sdkEc2TagsApi } from '../ec2';
 import { RecordingTaskEngine, type TaskEngine } from '../engine';
+import { loadGpuRegistration, NVIDIA_GPU_INFO_FILE } from '../gpu';
+import { drainOnSpotInterruption } from '../spot';
 import { DEFAULT_TCS_TIMINGS, emptyTelemetrySource, TcsClient, type TcsTimings, type TelemetrySource } from '../tcs';
 import { wsConnector, createRequestSigner, type CredentialsProvider, type WsConnector } from '../wsclient';
 import { createAgentLogger } from './agent-logger';
@@ -41,8 +44,10 @@ export interface AgentRuntime {
   /** Default: built from the logging settings. */
   readonly logger?: Logger;
   readonly readConfigFile?: ConfigFileReader;
-  /** Default: IMDS, unless ECS_EXTERNAL or -blackhole-ec2-metadata. */
+  /** Default: IMDS (AWS_EC2_METADATA_SERVICE_ENDPOINT honoured), unless ECS_EXTERNAL or -blackhole-ec2-metadata. */
   readonly instanceMetadata?: InstanceMetadata;
+  /** Default: /var/lib/ecs/gpu/nvidia-gpu-info.json, written by ecs-init's pre-start. */
+  readonly gpuInfoFile?: string;
   readonly host?: HostFacts;
   /** Default: the SDK's credential chain. */
   readonly credentials?: CredentialsProvider;
@@ -112,16 +117,16 @@ async function loadConfiguration(runtime: AgentRuntime): Promise<LoadedConfigura
     }
   };
   const first = load();
-  const metadata = runtime.instanceMetadata ?? defaultInstanceMetadata(first.config);
+  const metadata = runtime.instanceMetadata ?? defaultInstanceMetadata(first.config, runtime.env);
   if (first.problems.length > 0) return { ...first, metadata };
   const userData = await metadata.userData().catch(() => undefined);
   return { ...(userData ? load(userData) : first), metadata };
 }
 
-function defaultInstanceMetadata(config: AgentConfig): InstanceMetadata {
+function defaultInstanceMetadata(config: AgentConfig, env: Env): InstanceMetadata {
   if (config.aws.external) return unavailableInstanceMetadata('ECS_EXTERNAL is true');
   if (config.aws.blackholeEc2Metadata) return unavailableInstanceMetadata('-blackhole-ec2-metadata');
-  return imdsInstanceMetadata();
+  return imdsInstanceMetadata({ endpoint: env.AWS_EC2_METADATA_SERVICE_ENDPOINT || undefined });
 }
 
 async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runtime: AgentRuntime, logger: Logger): Promise<ExitCode> {
@@ -166,6 +171,18 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   } catch (error) {
     throw new StartupError((error as Error).message, ExitCode.terminal);
   }
+  const gpus = await loadGpuRegistration(config.capabilities.gpuSupportEnabled, runtime.gpuInfoFile ?? NVIDIA_GPU_INFO_FILE, logger).catch((error: Error) => {
+    throw new StartupError(`Could not initialize Nvidia GPU Manager: ${error.message}`, ExitCode.error);
+  });
+  const tags = await containerInstanceTags({
+    propagateTagsFrom: config.cluster.propagateTagsFrom,
+    configured: config.cluster.containerInstanceTags,
+    instanceId: () => metadata.instanceId(),
+    ec2: () => sdkEc2TagsApi(createEc2Client({ region, credentials, acceptInsecureCert: config.aws.acceptInsecureCert, env: runtime.env })),
+  }).catch((error: Error) => {
+    // Upstream does not restart for this: the SDK has retried already, and restarts would throttle the API.
+    throw error instanceof InstanceTagsError ? new StartupError(error.message, ExitCode.terminal) : error;
+  });
   let registration;
   try {
     registration = await registerContainerInstance(
@@ -174,8 +191,9 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
         cluster,
         containerInstanceArn: saved?.containerInstanceArn,
         resources,
-        attributes: registrationAttributes(config, saved === undefined),
-        tags: Object.entries(config.cluster.containerInstanceTags).map(([key, value]) => ({ key, value })),
+        attributes: registrationAttributes(config, saved === undefined, gpus.attributes),
+        tags,
+        platformDevices: gpus.platformDevices,
         versionInfo: { agentVersion: buildInfo.version, agentHash, ...(dockerVersion ? { dockerVersion: `DockerVersion: ${dockerVersion}` } : {}) },
         identityDocument: identity.document,
         identitySignature: identity.signature,
@@ -248,10 +266,14 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
       stopTelemetry();
     },
   });
+  // Polling ends with the sessions (telemetryStop is aborted on every way out of ACS).
+  const spotDraining = config.cluster.spotInstanceDraining
+    ? drainOnSpotInterruption({ spotInstanceAction: () => metadata.spotInstanceAction(), updateContainerInstancesState: (input) => api.updateContainerInstancesState(input), instance, clock, logger }, telemetryStop.signal)
+    : Promise.resolve(false);
   const end = await acs.run(runtime.signal);
   stopTelemetry();
   runtime.signal.removeEventListener('abort', stopTelemetry);
-  await telemetry;
+  await Promise.all([telemetry, spotDraining]);
   if (end.kind === 'terminal') {
     logger.error({ err: end.error.message }, 'ACS refused this instance; exiting without restart');
     return ExitCode.terminal;

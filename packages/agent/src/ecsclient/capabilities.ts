@@ -27,9 +27,9 @@ export function capabilityAttributes(config: AgentConfig): Attribute[] {
 
 /**
  * Registration attributes in upstream's order: ECS_INSTANCE_ATTRIBUTES (first registration only),
- * capabilities, then ecs.os-type.
+ * capabilities (then those found on the host, such as the GPU driver version), then ecs.os-type.
  */
-export function registrationAttributes(config: AgentConfig, firstRegistration: boolean): Attribute[] {
+export function registrationAttributes(config: AgentConfig, firstRegistration: boolean, hostCapabilities: readonly Attribute[] = []): Attribute[] {
   const custom = firstRegistration ? Object.entries(config.cluster.instanceAttributes).map(([name, value]) => ({ name, value })) : [];
-  return [...custom, ...capabilityAttributes(config), OS_TYPE];
+  return [...custom, ...capabilityAttributes(config), ...hostCapabilities, OS_TYPE];
 }

@@ -28,4 +28,9 @@ describe('registrationAttributes', () => {
     expect(registrationAttributes(config, true)).toEqual([{ name: 'stack', value: 'prod' }, { name: 'ecs.capability.full-sync' }, { name: 'ecs.os-type', value: 'linux' }]);
     expect(registrationAttributes(config, false)).toEqual([{ name: 'ecs.capability.full-sync' }, { name: 'ecs.os-type', value: 'linux' }]);
   });
+
+  it('puts capabilities found on the host (the GPU driver) after the configured ones, before the OS type', () => {
+    const gpu = { name: 'ecs.capability.nvidia-driver-version.535.1' };
+    expect(registrationAttributes(configOf({}), false, [gpu])).toEqual([{ name: 'ecs.capability.full-sync' }, gpu, { name: 'ecs.os-type', value: 'linux' }]);
+  });
 });

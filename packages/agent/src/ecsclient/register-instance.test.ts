@@ -42,6 +42,9 @@ function fakeApi(outcomes: (Error | 'ok' | 'drop-attribute')[]) {
     async discoverPollEndpoint() {
       throw new Error('unused');
     },
+    async updateContainerInstancesState() {
+      throw new Error('unused');
+    },
   };
   return { api, calls };
 }
@@ -66,6 +69,15 @@ describe('registerContainerInstance', () => {
         },
       },
     ]);
+  });
+
+  it('sends GPUs as platform devices, and no platformDevices field without them', async () => {
+    const { api, calls } = fakeApi(['ok', 'ok']);
+    const platformDevices = [{ id: 'GPU-a', type: 'GPU' as const }];
+    await registerContainerInstance(api, request({ platformDevices }), recordingLogger());
+    await registerContainerInstance(api, request({ platformDevices: [] }), recordingLogger());
+    expect((calls[0]!.input as RegisterContainerInstanceRequest).platformDevices).toEqual(platformDevices);
+    expect(calls[1]!.input).not.toHaveProperty('platformDevices');
   });
 
   it('creates the default cluster when it does not exist, then registers again', async () => {

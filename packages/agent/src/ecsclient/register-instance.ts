@@ -1,6 +1,6 @@
 import type { Logger } from '@fractal-ecs/common';
 import { DEFAULT_CLUSTER_NAME } from '../config';
-import type { Attribute, RegisterContainerInstanceRequest, Resource, Tag, VersionInfo } from '../wire';
+import type { Attribute, PlatformDevice, RegisterContainerInstanceRequest, Resource, Tag, VersionInfo } from '../wire';
 import type { EcsApi } from './ecs-api';
 
 export interface RegistrationRequest {
@@ -10,6 +10,8 @@ export interface RegistrationRequest {
   readonly resources: Resource[];
   readonly attributes: Attribute[];
   readonly tags: Tag[];
+  /** GPUs (ECS_ENABLE_GPU_SUPPORT); omitted from the request when empty. */
+  readonly platformDevices?: PlatformDevice[];
   readonly versionInfo: VersionInfo;
   /** Empty strings off EC2, as upstream sends them. */
   readonly identityDocument: string;
@@ -48,6 +50,7 @@ export async function registerContainerInstance(api: EcsApi, request: Registrati
     totalResources: request.resources,
     attributes: request.attributes,
     ...(request.tags.length > 0 ? { tags: request.tags } : {}),
+    ...(request.platformDevices?.length ? { platformDevices: request.platformDevices } : {}),
     versionInfo: request.versionInfo,
   };
   // Upstream's private model also sends a fresh clientToken; the public API (and the SDK) has no such field.
