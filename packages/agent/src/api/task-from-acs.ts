@@ -5,7 +5,9 @@
 import type { TaskSettings } from '../config';
 import type { AcsTask } from '../wire';
 import type { Container, ContainerDependency } from './container';
+import { withAgentEnvironment } from './agent-environment';
 import { containerFromAcs } from './container-from-acs';
+import { parseLink } from './container-link';
 import { validateDependencyGraph } from './dependency-graph';
 import { randomUuid, type RandomSource } from './random-source';
 import { taskId, type Task } from './task';
@@ -13,12 +15,6 @@ import { taskCgroupSpec } from './task-cgroup';
 import { modelError, modelOk, type ModelResult } from './task-model-error';
 import type { TaskVolume } from './volume';
 import { volumeFromAcs } from './volume-from-acs';
-
-/** The task metadata endpoint address containers reach (served by the agent on 127.0.0.1:51679 behind it). */
-export const TASK_METADATA_ADDRESS = 'http://169.254.170.2';
-export const METADATA_URI_V3_ENV = 'ECS_CONTAINER_METADATA_URI';
-export const METADATA_URI_V4_ENV = 'ECS_CONTAINER_METADATA_URI_V4';
-export const CREDENTIALS_URI_ENV = 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI';
 
 /** The envelope facts a task takes from its PayloadMessage. */
 export interface TaskDeliveryFacts {
@@ -28,10 +24,6 @@ export interface TaskDeliveryFacts {
 /** The configuration the model reads (AgentConfig satisfies it). */
 export interface TaskModelConfig {
   readonly task: Pick<TaskSettings, 'cpuMemLimit' | 'cgroupCpuPeriodMs'>;
-}
-
-export function credentialsRelativeUri(credentialsId: string): string {
-  return `/v2/credentials/${credentialsId}`;
 }
 
 export function taskFromAcs(acs: AcsTask, delivery: TaskDeliveryFacts, config: TaskModelConfig, random: RandomSource): ModelResult<Task> {
@@ -126,17 +118,6 @@ export function taskFromAcs(acs: AcsTask, delivery: TaskDeliveryFacts, config: T
   });
 }
 
-/** The metadata endpoint URIs, and the task-role credentials URI when the task has a role; they replace same-named task-definition variables. */
-function withAgentEnvironment(container: Container, credentialsId: string | undefined): Container {
-  const environment: Record<string, string> = {
-    ...container.environment,
-    [METADATA_URI_V3_ENV]: `${TASK_METADATA_ADDRESS}/v3/${container.v3EndpointId}`,
-    [METADATA_URI_V4_ENV]: `${TASK_METADATA_ADDRESS}/v4/${container.v3EndpointId}`,
-  };
-  if (credentialsId) environment[CREDENTIALS_URI_ENV] = credentialsRelativeUri(credentialsId);
-  return { ...container, environment };
-}
-
 /**
  * A volumesFrom source must be created first (CREATE) and a link target started first (START);
  * both must name another container of the task. Mounts must name a task volume.
@@ -170,11 +151,4 @@ function implicitDependencies(
     implicit.push({ containerName: parsed.name, condition: 'START' });
   }
   return modelOk(implicit);
-}
-
-/** `name` or `name:alias`; the alias defaults to the name. */
-export function parseLink(link: string): { name: string; alias: string } | undefined {
-  const parts = link.split(':');
-  if (parts.length > 2 || parts[0] === '') return undefined;
-  return { name: parts[0]!, alias: parts[1] || parts[0]! };
 }
