@@ -105,10 +105,13 @@ export function parseDockerTime(text: string): number | undefined {
   return whole + Number(`0.${match[2] ?? '0'}`) * 1000;
 }
 
-/** RFC 3339 in UTC with nanosecond digits, as Docker writes `read`. */
+/**
+ * RFC 3339 in UTC with nanosecond digits, as Docker writes `read`. A double holds epoch milliseconds to
+ * about a quarter microsecond, so the digits below the microsecond are written as zeros.
+ */
 export function formatDockerTime(epochMs: number): string {
   const wholeMs = Math.floor(epochMs);
-  const nanos = Math.round((epochMs - wholeMs) * 1e6);
+  const nanos = Math.min(999, Math.round((epochMs - wholeMs) * 1e3)) * 1e3;
   const iso = new Date(wholeMs).toISOString(); // 2026-01-02T03:04:05.678Z
   return `${iso.slice(0, 23)}${String(nanos).padStart(6, '0')}Z`;
 }
