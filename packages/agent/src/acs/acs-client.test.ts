@@ -1,5 +1,6 @@
 import { TaskCredentialsStore } from '../credentials/task-credentials-store';
 import { RecordingTaskEngine } from '../engine';
+import { AgentUpdater } from '../updater';
 import { HandshakeError, type SessionEnd, type WsConnection } from '../wsclient';
 import { FakeConnection } from '../../test/fakes/fake-connection';
 import { ManualClock, settle } from '../../test/fakes/manual-clock';
@@ -38,7 +39,7 @@ function setup(steps: Step[]) {
     instance: { cluster: 'prod', containerInstanceArn: 'arn:aws:ecs:us-west-2:1:container-instance/prod/abc' },
     agent: { version: '1.50.2', hash: '*6cd32aa0' },
     dockerVersion: async () => '20.10.5',
-    updatesEnabled: false,
+    updater: new AgentUpdater({ enabled: false, downloadDir: undefined, logger }),
     onInactiveInstance: () => inactive++,
   });
   const controller = new AbortController();

@@ -2,6 +2,7 @@ import { ExponentialBackoff, type Clock, type Logger } from '@fractal-ecs/common
 import type { TaskCredentialsStore } from '../credentials/task-credentials-store';
 import type { PollEndpoints } from '../ecsclient/poll-endpoints';
 import type { TaskEngine } from '../engine';
+import type { AgentUpdater } from '../updater';
 import { ACS_ERROR_TYPES, ACS_UNRETRIABLE_ERRORS, encodeAcsFrame, readErrorMap, type AcsErrorType } from '../wire';
 import {
   HandshakeError,
@@ -32,7 +33,7 @@ export interface AcsClientOptions {
   readonly agent: { readonly version: string; readonly hash: string };
   /** Docker server version for the URL; undefined leaves the parameter out. */
   readonly dockerVersion: () => Promise<string | undefined>;
-  readonly updatesEnabled: boolean;
+  readonly updater: AgentUpdater;
   /** Called on InactiveInstanceException: the instance was deregistered (telemetry stops). */
   readonly onInactiveInstance?: () => void;
 }
@@ -103,7 +104,7 @@ export class AcsClient {
       engine: this.options.engine,
       credentials: this.options.credentials,
       progress: this.#progress,
-      updatesEnabled: this.options.updatesEnabled,
+      updater: this.options.updater,
       send: (frame) => connection.send(encodeAcsFrame(frame)),
     };
     const router = new AcsMessageRouter(context, timings.inactiveInstanceWaitMs);

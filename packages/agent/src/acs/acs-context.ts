@@ -1,6 +1,7 @@
 import type { Logger } from '@fractal-ecs/common';
 import type { TaskCredentialsStore } from '../credentials/task-credentials-store';
 import type { TaskEngine } from '../engine';
+import type { AgentUpdater } from '../updater';
 import type { AcsAgentFrame } from '../wire';
 
 /** What survives reconnects: upstream keeps both in the agent (the first in its database). */
@@ -17,7 +18,8 @@ export interface AcsContext {
   readonly engine: TaskEngine;
   readonly credentials: TaskCredentialsStore;
   readonly progress: AcsProgress;
-  readonly updatesEnabled: boolean;
+  /** StageUpdate/PerformUpdate; one per agent process, so a staged update survives reconnects. */
+  readonly updater: AgentUpdater;
   /** Sends a frame on the current session; a failure is logged by the caller. */
   send(frame: AcsAgentFrame): Promise<void>;
 }

@@ -1,12 +1,12 @@
 import { TaskCredentialsStore } from '../credentials/task-credentials-store';
 import { RecordingTaskEngine } from '../engine';
+import { AgentUpdater, UPDATES_DISABLED_REASON } from '../updater';
 import { encodeAcsFrame, type AcsAgentFrame, type AcsTask } from '../wire';
 import type { SessionControl, SessionEnd } from '../wsclient';
 import { settle } from '../../test/fakes/manual-clock';
 import { recordingLogger } from '../../test/fakes/recording-logger';
 import type { AcsContext } from './acs-context';
 import { AcsMessageRouter } from './acs-message-router';
-import { UPDATES_DISABLED_REASON } from './update-handler';
 
 const CLUSTER = 'arn:aws:ecs:us-west-2:123456789012:cluster/default';
 const INSTANCE = 'arn:aws:ecs:us-west-2:123456789012:container-instance/default/abc';
@@ -25,7 +25,7 @@ function setup(options: { updatesEnabled?: boolean; engine?: RecordingTaskEngine
     engine,
     credentials,
     progress: { latestSeqNum: 0, lastManifestMessageId: undefined },
-    updatesEnabled: options.updatesEnabled ?? false,
+    updater: new AgentUpdater({ enabled: options.updatesEnabled ?? false, downloadDir: undefined, logger }),
     send: async (frame) => {
       // What goes on the wire, decoded again: catches frames that would not serialise.
       sent.push(JSON.parse(encodeAcsFrame(frame)) as AcsAgentFrame);

@@ -17,6 +17,7 @@ export class AcsMessageRouter {
   readonly #credentials: SerialQueue;
   readonly #manifests: SerialQueue;
   readonly #replies: SerialQueue;
+  readonly #updates: SerialQueue;
 
   constructor(
     private readonly context: AcsContext,
@@ -28,6 +29,8 @@ export class AcsMessageRouter {
     this.#credentials = new SerialQueue(onError);
     this.#manifests = new SerialQueue(onError);
     this.#replies = new SerialQueue(onError);
+    // A download can take minutes: heartbeat acks must not wait behind it.
+    this.#updates = new SerialQueue(onError);
   }
 
   handle(text: string, control: SessionControl): void {
@@ -70,7 +73,7 @@ export class AcsMessageRouter {
       case 'StageUpdateMessage':
       case 'PerformUpdateMessage': {
         const { type, message } = frame;
-        void this.#replies.push(() => handleUpdate(type, message, context));
+        void this.#updates.push(() => handleUpdate(type, message, context));
         return;
       }
       case 'AttachTaskNetworkInterfacesMessage':

@@ -5,4 +5,3 @@ export { DEFAULT_ACS_TIMINGS, type AcsTimings } from './acs-timings';
 export { buildAcsUrl, ACS_PROTOCOL_VERSION, type AcsUrlParameters } from './acs-url';
 export { AcsMessageRouter, InactiveInstanceError } from './acs-message-router';
 export type { AcsContext, AcsProgress } from './acs-context';
-export { UPDATES_DISABLED_REASON, UPDATES_UNSUPPORTED_REASON } from './update-handler';

@@ -26,6 +26,7 @@ import { containerInstanceTags, createEc2Client, InstanceTagsError, sdkEc2TagsAp
 import { RecordingTaskEngine, type TaskEngine } from '../engine';
 import { loadGpuRegistration, NVIDIA_GPU_INFO_FILE } from '../gpu';
 import { drainOnSpotInterruption } from '../spot';
+import { AgentUpdater } from '../updater';
 import { DEFAULT_TCS_TIMINGS, emptyTelemetrySource, TcsClient, type TcsTimings, type TelemetrySource } from '../tcs';
 import { wsConnector, createRequestSigner, type CredentialsProvider, type WsConnector } from '../wsclient';
 import { createAgentLogger } from './agent-logger';
@@ -247,6 +248,9 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
         .then(() => undefined);
   if (telemetryDisabled) logger.info('Telemetry is off: ECS_DISABLE_METRICS and ECS_DISABLE_DOCKER_HEALTH_CHECK are both true');
 
+  const updater = new AgentUpdater({ enabled: config.updates.enabled, downloadDir: config.updates.downloadDir, logger });
+  // An acked PerformUpdate ends the sessions the way a stop does; the agent then exits 42.
+  const running = AbortSignal.any([runtime.signal, updater.performed]);
   const acs = new AcsClient({
     clock,
     random,
@@ -260,7 +264,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     instance,
     agent,
     dockerVersion: () => host.dockerVersion(),
-    updatesEnabled: config.updates.enabled,
+    updater,
     onInactiveInstance: () => {
       logger.warn('Container instance is inactive (deregistered); telemetry stops');
       stopTelemetry();
@@ -270,13 +274,17 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   const spotDraining = config.cluster.spotInstanceDraining
     ? drainOnSpotInterruption({ spotInstanceAction: () => metadata.spotInstanceAction(), updateContainerInstancesState: (input) => api.updateContainerInstancesState(input), instance, clock, logger }, telemetryStop.signal)
     : Promise.resolve(false);
-  const end = await acs.run(runtime.signal);
+  const end = await acs.run(running);
   stopTelemetry();
   runtime.signal.removeEventListener('abort', stopTelemetry);
   await Promise.all([telemetry, spotDraining]);
   if (end.kind === 'terminal') {
     logger.error({ err: end.error.message }, 'ACS refused this instance; exiting without restart');
     return ExitCode.terminal;
+  }
+  if (updater.performed.aborted) {
+    logger.info('Exiting with the update exit code: ecs-init loads the staged image and restarts the agent');
+    return ExitCode.update;
   }
   logger.info('Agent stopped');
   return ExitCode.success;
