@@ -38,6 +38,8 @@ export interface StreamResumedEvent {
 export type DockerEvent = ContainerEvent | StreamResumedEvent;
 
 export interface EventSubscription {
+  /** Resolves once the first stream is open: events from then on are delivered. */
+  readonly ready: Promise<void>;
   /** Ends the stream for good; no more events or reconnects. */
   close(): void;
 }

@@ -40,3 +40,5 @@ export {
 } from './docker-errors';
 export { DOCKER_TIMEOUTS } from './docker-timeouts';
 export { parseContainerEvent } from './events-parser';
+export { DockerodeDockerClient, type DockerodeClientOptions } from './dockerode-docker-client';
+export { parseImageRef, withDefaultTag, type ImageRef } from './image-ref';
