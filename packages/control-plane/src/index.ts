@@ -12,5 +12,7 @@ export {
   type LocalControlPlaneOptions,
   type StartedControlPlane,
 } from './local-control-plane';
-export type { AcsActivity } from './acs/acs-hub';
+export type { AcsActivity, AcsReply } from './acs/acs-hub';
+export type { UpdateOutcome } from './updates/agent-updates';
 export type { Credentials } from './auth/sigv4-verifier';
+export type { EmulatedEc2, Ec2InstanceFacts, SpotAction } from './ec2';

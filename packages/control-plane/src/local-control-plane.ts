@@ -3,6 +3,9 @@
 //   POST /            ECS API (X-Amz-Target)
 //   GET  /ws          ACS websocket  (DiscoverPollEndpoint `endpoint`: http(s)://host:port)
 //   GET  /tcs/ws      TCS websocket  (`telemetryEndpoint`: http(s)://host:port/tcs)
+//   GET  /agent-updates/<token>/<file>   agent image tarballs being offered (StageUpdate location)
+//   POST / form-encoded  EC2 Query API (DescribeTags, CreateTags, DeleteTags; SigV4 service "ec2")
+//   PUT/GET /latest/...  instance metadata (IMDSv2) of the emulated EC2 instance
 //   GET  /debug/state, /debug/telemetry   read-only views for tests and people
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
@@ -17,10 +20,13 @@ import { clusterName, resourceId, type ArnScope } from './arns';
 import { taskDefinitionOf, type ApiContext, type RequestInfo } from './api/context';
 import { flattenHeaders, handleApiRequest, safeDecode } from './api/router';
 import { queryRecord, SigV4Verifier, type Credentials } from './auth/sigv4-verifier';
+import { EmulatedEc2, handleEc2QueryRequest, isEc2QueryRequest, type Ec2InstanceFacts } from './ec2';
+import { imdsPath, IMDS_PATH_PREFIX, InstanceMetadataService } from './imds';
 import { renderAcsTask, type RoleCredentialsSource, type RoleGrant } from './render/acs-task';
 import { JsonFileStore } from './state/json-file-store';
 import { readState, type StateData, type TaskRecord, type TelemetryRecord } from './state/model';
 import { TcsHub } from './tcs/tcs-hub';
+import { AgentUpdates, type UpdateOutcome } from './updates/agent-updates';
 
 /** The AWS documentation's example key pair: obviously not a real secret. */
 export const DEFAULT_CREDENTIALS: Credentials = {
@@ -59,6 +65,10 @@ export interface LocalControlPlaneOptions extends Partial<AcsTimings> {
   publicEndpoint?: string;
   /** Handed to tasks with a task or execution role; without it tasks get no role credentials. */
   taskRoleCredentials?: Omit<RoleCredentialsSource, 'expiration'> & { expiration?: string };
+  /** An agent image tarball offered (StageUpdate, then PerformUpdate) once to each agent that connects. */
+  agentUpdate?: string;
+  /** The EC2 instance IMDS describes; region and account come from the options above. */
+  ec2Instance?: Partial<Omit<Ec2InstanceFacts, 'region' | 'accountId'>>;
   clock?: Clock;
   logger?: Logger;
 }
@@ -77,9 +87,16 @@ export class LocalControlPlane {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly verifier: SigV4Verifier;
+  private readonly ec2Verifier: SigV4Verifier;
+  /** The emulated EC2 host: tests set tags and schedule spot interruptions here. */
+  readonly ec2: EmulatedEc2;
+  private readonly imds: InstanceMetadataService;
   private server?: Server;
   private acs?: AcsHub;
   private tcs?: TcsHub;
+  private updates?: AgentUpdates;
+  private readonly updateOffered = new Set<string>();
+  private baseUrl = '';
   private readonly sockets = new WebSocketServer({ noServer: true });
   private readonly connections = new Set<Socket>();
 
@@ -94,6 +111,9 @@ export class LocalControlPlane {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? createLogger({ level: 'none' });
     this.verifier = new SigV4Verifier(options.credentials ?? DEFAULT_CREDENTIALS, this.scope.region, ECS_SIGNING_SERVICE, () => this.clock.now());
+    this.ec2Verifier = new SigV4Verifier(options.credentials ?? DEFAULT_CREDENTIALS, this.scope.region, 'ec2', () => this.clock.now());
+    this.ec2 = new EmulatedEc2({ ...options.ec2Instance, region: this.scope.region, accountId: this.scope.accountId }, () => this.clock.now());
+    this.imds = new InstanceMetadataService(this.ec2, () => this.clock.now());
     this.store = new JsonFileStore(path.join(options.dataDir, STATE_FILE), () => this.state);
   }
 
@@ -107,6 +127,7 @@ export class LocalControlPlane {
     const newId = () => randomUUID();
     this.acs = new AcsHub({
       ...this.timings,
+      onSessionStart: (info) => this.offerConfiguredUpdate(info.containerInstanceArn),
       state: this.state,
       now,
       newId,
@@ -114,6 +135,11 @@ export class LocalControlPlane {
       logger: this.logger,
       renderTask: (task) => this.renderTask(task),
       credentialsFrames: (task) => this.credentialsFrames(task),
+    });
+    this.updates = new AgentUpdates({
+      request: (arn, frame, timeoutMs) => this.acs!.request(arn, frame, timeoutMs),
+      baseUrl: () => this.options.publicEndpoint ?? this.baseUrl,
+      logger: this.logger,
     });
     this.tcs = new TcsHub({ state: this.state, verifier: this.verifier, now, save, logger: this.logger, heartbeatIntervalMs: this.timings.heartbeatIntervalMs });
     const context: ApiContext = {
@@ -128,6 +154,12 @@ export class LocalControlPlane {
     const secure = this.options.tls !== undefined;
     const server = secure ? createHttpsServer({ cert: this.options.tls!.cert, key: this.options.tls!.key }) : createHttpServer();
     server.on('request', (request, response) => {
+      if (this.updates!.serve(request, response)) return;
+      if (imdsPath(request.url).startsWith(IMDS_PATH_PREFIX)) return this.imds.handle(request, response);
+      if (isEc2QueryRequest(request)) {
+        void handleEc2QueryRequest(request, response, { ec2: this.ec2, verifier: this.ec2Verifier, onError: (error, action) => this.logger.error({ err: String(error), action }, 'EC2 action failed') });
+        return;
+      }
       const pathname = new URL(request.url ?? '/', 'http://local').pathname;
       if (request.method === 'GET' && pathname.startsWith('/debug/')) {
         const body = pathname === '/debug/state' ? this.debugState() : pathname === '/debug/telemetry' ? this.state.telemetry : undefined;
@@ -155,7 +187,8 @@ export class LocalControlPlane {
     await this.store.save();
     const { port } = server.address() as AddressInfo;
     const host = this.options.host && this.options.host !== '0.0.0.0' && this.options.host !== '::' ? this.options.host : '127.0.0.1';
-    return { port, endpoint: `${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}` };
+    this.baseUrl = `${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return { port, endpoint: this.baseUrl };
   }
 
   async stop(): Promise<void> {
@@ -175,6 +208,29 @@ export class LocalControlPlane {
   /** What the ACS side saw from an instance's agent (acks, nacks, refused frames). */
   acsActivity(containerInstanceArn: string): AcsActivity | undefined {
     return this.acs?.activity.get(containerInstanceArn);
+  }
+
+  /**
+   * Offers an agent image tarball to a connected agent: serves it on this port, sends StageUpdate and,
+   * once that is acked, PerformUpdate. Resolves both answers (a nack carries the agent's reason).
+   */
+  async offerUpdate(containerInstanceArn: string, tarball: string, options: { stageTimeoutMs?: number } = {}): Promise<UpdateOutcome> {
+    if (!this.updates) throw new Error('the control plane is not started');
+    const record = this.state.containerInstances[containerInstanceArn];
+    const cluster = record ? this.state.clusters[record.clusterName] : undefined;
+    if (!record || !cluster) throw new Error(`no container instance ${containerInstanceArn}`);
+    return this.updates.offer({ clusterArn: cluster.clusterArn, containerInstanceArn }, path.resolve(tarball), options.stageTimeoutMs);
+  }
+
+  /** The agentUpdate tarball, offered once per instance and run: the updated agent reconnects. */
+  private offerConfiguredUpdate(containerInstanceArn: string): void {
+    const tarball = this.options.agentUpdate;
+    if (!tarball || this.updateOffered.has(containerInstanceArn)) return;
+    this.updateOffered.add(containerInstanceArn);
+    this.offerUpdate(containerInstanceArn, tarball).then(
+      (outcome) => this.logger.info({ containerInstance: containerInstanceArn, stage: outcome.stage, perform: outcome.perform }, 'agent update offered'),
+      (error: Error) => this.logger.error({ containerInstance: containerInstanceArn, err: error.message }, 'agent update offer failed'),
+    );
   }
 
   /** Payloads sent to an instance and not yet acknowledged. */
