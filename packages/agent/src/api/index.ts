@@ -2,7 +2,21 @@
 export * from './container-status';
 export * from './task-status';
 export * from './health-status';
-export type * from './container';
+export type {
+  ApplyingError,
+  Container,
+  ContainerDependency,
+  ContainerMount,
+  ContainerNetwork,
+  ContainerType,
+  DependencyCondition,
+  DockerConfigStrings,
+  MountPoint,
+  PortBinding,
+  PortMapping,
+  TransportProtocol,
+  VolumeFrom,
+} from './container';
 export * from './volume';
 export * from './task';
 export { TaskModelError, type ModelResult } from './task-model-error';
