@@ -42,6 +42,7 @@ const program = new Command('ecs-local-control-plane')
   .option('--heartbeat-interval <duration>', 'ACS and TCS heartbeat period', duration('--heartbeat-interval'), DEFAULT_TIMINGS.heartbeatIntervalMs)
   .option('--redelivery-timeout <duration>', 'resend an unacknowledged payload after this long', duration('--redelivery-timeout'), DEFAULT_TIMINGS.redeliveryTimeoutMs)
   .option('--manifest-interval <duration>', 'period of TaskManifestMessages', duration('--manifest-interval'), DEFAULT_TIMINGS.manifestIntervalMs)
+  .option('--agent-update <tarball>', 'offer this agent image tarball (StageUpdate, PerformUpdate) once to each agent that connects; agents need ECS_UPDATES_ENABLED=true')
   .option('--log-level <level>', 'debug, info, warn, error, crit or none', level, 'info')
   .addHelpText(
     'after',
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     heartbeatInterval: number;
     redeliveryTimeout: number;
     manifestInterval: number;
+    agentUpdate?: string;
     logLevel: string;
   }>();
   if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) program.error('--tls-cert and --tls-key go together');
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     heartbeatIntervalMs: options.heartbeatInterval,
     redeliveryTimeoutMs: options.redeliveryTimeout,
     manifestIntervalMs: options.manifestInterval,
+    agentUpdate: options.agentUpdate,
     logger,
   });
   const started = await controlPlane.start();

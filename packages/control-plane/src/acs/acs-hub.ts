@@ -26,6 +26,8 @@ export interface AcsTimings {
 
 export interface AcsHubOptions extends AcsTimings {
   state: StateData;
+  /** Called when an agent's session starts (after the pending payloads went out). */
+  onSessionStart?(info: AcsSessionInfo): void;
   now(): Date;
   newId(): string;
   save(): Promise<void>;
@@ -41,6 +43,9 @@ export interface AcsSessionInfo {
   sendCredentials: boolean;
   protocolVersion: number;
 }
+
+/** The agent's answer to a message sent with `request`. */
+export type AcsReply = { acked: true } | { acked: false; reason: string };
 
 /** What the hub observed, for tests and the debug route. */
 export interface AcsActivity {
@@ -78,6 +83,8 @@ class AcsSession {
 export class AcsHub implements TaskDispatcher {
   private readonly sessions = new Map<string, AcsSession>();
   readonly activity = new Map<string, AcsActivity>();
+  /** Messages sent with `request`, by messageId, waiting for their AckRequest or NackRequest. */
+  private readonly replyWaiters = new Map<string, { arn: string; settle: (reply: AcsReply | Error) => void }>();
 
   constructor(private readonly options: AcsHubOptions) {}
 
@@ -93,6 +100,9 @@ export class AcsHub implements TaskDispatcher {
       if (this.sessions.get(arn) === session) {
         this.sessions.delete(arn);
         this.setConnected(arn, false);
+        for (const [messageId, waiter] of this.replyWaiters) {
+          if (waiter.arn === arn) waiter.settle(new Error(`the agent of ${arn} disconnected before answering ${messageId}`));
+        }
       }
     });
     socket.on('error', (error) => this.options.logger.warn({ containerInstance: arn, err: error.message }, 'ACS socket error'));
@@ -108,6 +118,7 @@ export class AcsHub implements TaskDispatcher {
         if (task.task.desiredStatus !== 'STOPPED' && !this.isPending(arn, task.task.taskArn)) this.sendCredentials(session, task);
       }
     }
+    this.options.onSessionStart?.(info);
   }
 
   dispatchTask(task: TaskRecord): void {
@@ -142,6 +153,28 @@ export class AcsHub implements TaskDispatcher {
     this.sessions.get(containerInstanceArn)?.socket.close(1000, reason.slice(0, 120));
   }
 
+  /**
+   * Sends a message with a messageId to a connected agent and resolves its ack or nack. Rejects when
+   * the instance has no session, when the session ends first, or after `timeoutMs`.
+   */
+  request(containerInstanceArn: string, frame: AcsServerFrame & { message: { messageId: string } }, timeoutMs: number): Promise<AcsReply> {
+    const session = this.sessions.get(containerInstanceArn);
+    if (!session) return Promise.reject(new Error(`no agent is connected for ${containerInstanceArn}`));
+    const { messageId } = frame.message;
+    return new Promise<AcsReply>((resolve, reject) => {
+      const timer = setTimeout(() => settle(new Error(`no answer to ${frame.type} ${messageId} within ${timeoutMs} ms`)), timeoutMs);
+      timer.unref();
+      const settle = (reply: AcsReply | Error) => {
+        clearTimeout(timer);
+        this.replyWaiters.delete(messageId);
+        if (reply instanceof Error) reject(reply);
+        else resolve(reply);
+      };
+      this.replyWaiters.set(messageId, { arn: containerInstanceArn, settle });
+      session.send(encodeAcsFrame(frame));
+    });
+  }
+
   isConnected(containerInstanceArn: string): boolean {
     return this.sessions.has(containerInstanceArn);
   }
@@ -152,6 +185,7 @@ export class AcsHub implements TaskDispatcher {
       session.socket.close(1001, 'control plane stopping');
     }
     this.sessions.clear();
+    for (const waiter of this.replyWaiters.values()) waiter.settle(new Error('the control plane is stopping'));
   }
 
   private receive(session: AcsSession, text: string): void {
@@ -168,6 +202,7 @@ export class AcsHub implements TaskDispatcher {
     switch (frame.type) {
       case 'AckRequest':
         activity.acks.push(frame.message.messageId);
+        this.replyWaiters.get(frame.message.messageId)?.settle({ acked: true });
         this.acknowledge(session, frame.message.messageId);
         return;
       case 'HeartbeatAckRequest':
@@ -179,6 +214,7 @@ export class AcsHub implements TaskDispatcher {
         return;
       case 'NackRequest':
         activity.nacks.push({ messageId: frame.message.messageId, reason: frame.message.reason });
+        this.replyWaiters.get(frame.message.messageId)?.settle({ acked: false, reason: frame.message.reason ?? '' });
         return;
       case 'TaskStopVerificationMessage':
         this.verifyStops(session, frame.message);
