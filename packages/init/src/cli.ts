@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { buildInfo, createLogger, execaRunner, HostPaths, systemClock, type Logger } from '@fractal-ecs/common';
 import { DiskAgentImageCache } from './cache';
 import { loadEcsConfigFiles, readInitSettings } from './config';
+import { devDir, NvidiaGpuSetup, waitForNvidiaDevices } from './gpu';
 import { connectDocker } from './docker';
 import { Engine, ExitCode, findVerb, probeHost, runVerb, usageText, VERBS, versionLine, type Verb } from './engine';
 import { CredentialsProxyRoute } from './iptables';
@@ -125,7 +126,8 @@ async function runWithEngine(verb: Verb, env: NodeJS.ProcessEnv, paths: HostPath
       log,
       stateFile: path.join(paths.libEcs, 'ecs-init', 'netfilter-rules.json'),
     }),
-    loadAgentConfig: () => loadEcsConfigFiles(paths, log),
+    nvidiaGpus: new NvidiaGpuSetup({ paths, runner, log }),
+    loadAgentConfig: () => loadEcsConfigFiles(paths, log, () => waitForNvidiaDevices({ dir: devDir(paths), clock: systemClock, log })),
     probeHost: () => probeHost(paths, settings.credentialsFetcherSocket),
   });
   // Only `start` runs long enough to be signalled; it stops the agent container and exits 0.

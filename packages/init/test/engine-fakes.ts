@@ -142,7 +142,7 @@ export const TEST_HOST: HostFacts = {
 };
 
 /** An Engine over fakes only; `env` feeds readInitSettings. */
-export function fakeEngine(env: Record<string, string> = {}, root = mkdtempSync(path.join(tmpdir(), 'ecs-init-engine-'))) {
+export function fakeEngine(env: Record<string, string> = {}, root = mkdtempSync(path.join(tmpdir(), 'ecs-init-engine-')), overrides: Partial<EngineDeps> = {}) {
   const calls: CallLog = [];
   const recorder = recordingLogger();
   const docker = new FakeDocker(calls);
@@ -167,9 +167,11 @@ export function fakeEngine(env: Record<string, string> = {}, root = mkdtempSync(
     loopbackRouting: { enable: step('sysctl.enableLoopbackRouting'), restoreDefault: step('sysctl.restoreLoopbackRouting') },
     routerAdvertisements: { disable: step('sysctl.disableRouterAdvertisements') },
     credentialsProxyRoute: { create: step('iptables.create'), remove: step('iptables.remove') },
+    nvidiaGpus: { setup: step('gpu.setup') },
     loadAgentConfig: async () => ({ ECS_CLUSTER: 'test' }),
     probeHost: async () => TEST_HOST,
     restartBackoff: { min: 500, max: 15_000, jitter: 0.1, multiple: 2, random: () => 0 },
+    ...overrides,
   };
   return {
     engine: new Engine(deps),

@@ -71,6 +71,24 @@ describe('config files', () => {
     });
   });
 
+  it('keeps the instance config GPU switch when the devices show up, and drops it (warning) when they never do', async () => {
+    const paths = root();
+    writeFileSync(paths.instanceConfig, 'ECS_ENABLE_GPU_SUPPORT=true\nECS_CLUSTER=gpu\n');
+    const { log, messages } = recordingLogger();
+    expect(await loadEcsConfigFiles(paths, log, async () => true)).toEqual({ ECS_ENABLE_GPU_SUPPORT: 'true', ECS_CLUSTER: 'gpu' });
+    expect(await loadEcsConfigFiles(paths, log, async () => false)).toEqual({ ECS_CLUSTER: 'gpu' });
+    expect(messages('warn')).toEqual(['No GPU devices found, ignoring the GPU support config']);
+  });
+
+  it('waits for GPUs only for the instance config switch, never for the user config', async () => {
+    const paths = root();
+    writeFileSync(paths.userConfig, 'ECS_ENABLE_GPU_SUPPORT=true\n');
+    let waited = false;
+    const { log } = recordingLogger();
+    expect(await loadEcsConfigFiles(paths, log, async () => ((waited = true), false))).toEqual({ ECS_ENABLE_GPU_SUPPORT: 'true' });
+    expect(waited).toBe(false);
+  });
+
   it('treats missing files as empty without logging', async () => {
     const { log, records } = recordingLogger();
     expect(await loadEcsConfigFiles(root(), log)).toEqual({});

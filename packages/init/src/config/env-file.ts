@@ -4,7 +4,7 @@ import type { HostPaths } from '@fractal-ecs/common';
 
 export type EnvMap = Record<string, string>;
 
-type Log = Pick<Logger, 'debug' | 'error'>;
+type Log = Pick<Logger, 'debug' | 'warn' | 'error'>;
 
 // Longest excerpt of a malformed line put in the log: enough to find it, short enough not to copy a
 // secret that was split over several lines.
@@ -51,10 +51,16 @@ export async function readEcsConfigFile(file: string, log: Log): Promise<EnvMap>
 
 /**
  * The agent's file configuration: /var/lib/ecs/ecs.config (instance config written by AMI tooling)
- * overridden key by key by /etc/ecs/ecs.config (user config).
+ * overridden key by key by /etc/ecs/ecs.config (user config). As upstream, the instance config's
+ * ECS_ENABLE_GPU_SUPPORT=true (a GPU AMI) holds until `waitForGpus` sees the NVIDIA devices, and is
+ * dropped when they never come, so a GPU AMI on a machine without GPUs still starts.
  */
-export async function loadEcsConfigFiles(paths: HostPaths, log: Log): Promise<EnvMap> {
+export async function loadEcsConfigFiles(paths: HostPaths, log: Log, waitForGpus?: () => Promise<boolean>): Promise<EnvMap> {
   const instance = await readEcsConfigFile(paths.instanceConfig, log);
+  if (instance.ECS_ENABLE_GPU_SUPPORT === 'true' && waitForGpus && !(await waitForGpus())) {
+    log.warn('No GPU devices found, ignoring the GPU support config');
+    delete instance.ECS_ENABLE_GPU_SUPPORT;
+  }
   const user = await readEcsConfigFile(paths.userConfig, log);
   for (const key of Object.keys(user)) {
     if (key in instance) log.debug(`Overriding instance config ${key} with the user config value`);

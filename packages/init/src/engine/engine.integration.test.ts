@@ -51,6 +51,7 @@ function harness(ecsConfig: string) {
         create: async (s) => void netfilterCalls.push(s),
         remove: async (s) => void netfilterCalls.push(s),
       },
+      nvidiaGpus: { setup: async () => {} },
       loadAgentConfig: () => loadEcsConfigFiles(paths, recorder.log),
       probeHost: () => probeHost(paths, settings.credentialsFetcherSocket),
       restartBackoff: { min: 10, max: 40, jitter: 0.1, multiple: 2 },

@@ -32,6 +32,26 @@ describe('Engine.preStart', () => {
     ]);
   });
 
+  it('sets up GPUs first when ecs.config enables GPU support, and fails pre-start when that fails', async () => {
+    const t = fakeEngine({}, undefined, { loadAgentConfig: async () => ({ ECS_ENABLE_GPU_SUPPORT: 'true' }) });
+    t.docker.imageLoaded = true;
+    await t.engine.preStart();
+    expect(t.calls.slice(0, 3)).toEqual(['connectDocker', 'gpu.setup', 'docker.defaultBridgeName']);
+    expect(t.messages('info').slice(0, 2)).toEqual(['pre-start: setting up GPUs', 'pre-start: done setting up GPUs']);
+
+    const failing = fakeEngine({}, undefined, { loadAgentConfig: async () => ({ ECS_ENABLE_GPU_SUPPORT: 'true' }) });
+    failing.failures['gpu.setup'] = new Error('setup failed: nvidia-smi is not on PATH');
+    await expect(failing.engine.preStart()).rejects.toThrow('Nvidia GPU Manager: setup failed: nvidia-smi is not on PATH');
+    expect(failing.calls).not.toContain('sysctl.enableLoopbackRouting');
+  });
+
+  it('leaves GPUs alone unless ecs.config says exactly "true"', async () => {
+    const t = fakeEngine({ ECS_ENABLE_GPU_SUPPORT: 'true' }, undefined, { loadAgentConfig: async () => ({ ECS_ENABLE_GPU_SUPPORT: 'TRUE' }) });
+    t.docker.imageLoaded = true;
+    await t.engine.preStart();
+    expect(t.calls).not.toContain('gpu.setup');
+  });
+
   it('creates the EBS mount directory under the root', async () => {
     const t = fakeEngine();
     t.docker.imageLoaded = true;

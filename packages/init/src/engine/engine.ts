@@ -34,6 +34,10 @@ export interface CredentialsProxyRouteControl {
   remove(settings: NetfilterSettings): Promise<void>;
 }
 
+export interface GpuSetupControl {
+  setup(): Promise<void>;
+}
+
 export interface EngineDeps {
   settings: InitSettings;
   log: Logger;
@@ -44,6 +48,8 @@ export interface EngineDeps {
   loopbackRouting: LoopbackRoutingControl;
   routerAdvertisements: RouterAdvertisementsControl;
   credentialsProxyRoute: CredentialsProxyRouteControl;
+  /** NVIDIA GPU inventory for the agent, run when ecs.config enables GPU support. */
+  nvidiaGpus: GpuSetupControl;
   /** ecs.config files, re-read for every agent start so edits apply on restart. */
   loadAgentConfig(): Promise<EnvMap>;
   probeHost(): Promise<HostFacts>;
@@ -59,9 +65,17 @@ export class Engine {
     this.log = deps.log;
   }
 
-  /** pre-start: host networking, then make sure the agent image is in Docker. */
+  /** pre-start: GPUs, host networking, then make sure the agent image is in Docker. */
   async preStart(): Promise<void> {
     const docker = await this.dockerClient();
+    // Upstream reads the file map (ecs.config), not the environment, for this switch.
+    if ((await this.deps.loadAgentConfig()).ECS_ENABLE_GPU_SUPPORT === 'true') {
+      this.log.info('pre-start: setting up GPUs');
+      await this.deps.nvidiaGpus.setup().catch((err) => {
+        throw wrapError('Nvidia GPU Manager', err);
+      });
+      this.log.info('pre-start: done setting up GPUs');
+    }
     const bridgeName = await docker.defaultBridgeName().catch((err) => {
       throw wrapError('could not find the default docker bridge network', err);
     });
