@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { DEFAULT_CREDENTIALS, LocalControlPlane } from '../../control-plane/src';
-import { INSTANCE_STATE_FILE } from '../src/app';
+import { STATE_FILE_NAME } from '../src/statemanager';
 import { describeInstance, startAgent, startControlPlane, waitFor, type Harness, type RunningAgent } from './agent-harness';
 
 // The agent in-process against a real LocalControlPlane: real HTTP (the SDK), real websockets, real
@@ -57,8 +57,8 @@ describe('the agent against the local control plane', () => {
     expect(instance.versionInfo).toMatchObject({ agentVersion: 'dev', dockerVersion: expect.stringContaining('20.10.5') });
     await waitFor('the agent to connect', async () => (await describeInstance(harness, 'default')).agentConnected);
 
-    const saved = JSON.parse(readFileSync(path.join(harness.agentDir, INSTANCE_STATE_FILE), 'utf8')) as Record<string, string>;
-    expect(saved).toMatchObject({ cluster: 'default', containerInstanceArn: instance.containerInstanceArn });
+    const saved = JSON.parse(readFileSync(path.join(harness.agentDir, STATE_FILE_NAME), 'utf8')) as { Data: Record<string, string> };
+    expect(saved.Data).toMatchObject({ Cluster: 'default', ContainerInstanceArn: instance.containerInstanceArn });
     expect(agent.logger.text()).not.toContain(DEFAULT_CREDENTIALS.secretAccessKey);
   });
 
@@ -173,7 +173,10 @@ describe('the agent against the local control plane', () => {
   });
 
   it('refuses with exit code 5 to start when the saved state belongs to another cluster', async () => {
-    writeFileSync(path.join(harness.agentDir, INSTANCE_STATE_FILE), JSON.stringify({ cluster: 'other', containerInstanceArn: 'arn:aws:ecs:us-east-1:000000000000:container-instance/other/x' }));
+    writeFileSync(
+      path.join(harness.agentDir, STATE_FILE_NAME),
+      JSON.stringify({ Data: { Cluster: 'other', ContainerInstanceArn: 'arn:aws:ecs:us-east-1:000000000000:container-instance/other/x' }, Version: 31 }),
+    );
     agent = startAgent(harness, { ECS_CLUSTER: 'prod' });
     await expect(agent.exit).resolves.toBe(5);
     expect(agent.logger.records.filter((r) => r.level === 'error').map((r) => r.msg)).toEqual([expect.stringContaining('ECS_CLUSTER="prod": the saved state belongs to cluster "other"')]);

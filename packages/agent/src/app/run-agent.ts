@@ -1,6 +1,7 @@
 import { buildInfo, systemClock, type Clock, type Logger } from '@fractal-ecs/common';
 import { AcsClient, DEFAULT_ACS_TIMINGS, type AcsTimings } from '../acs';
 import {
+  AGENT_INTROSPECTION_PORT,
   AgentConfigError,
   DEFAULT_CLUSTER_NAME,
   loadAgentConfig,
@@ -23,7 +24,11 @@ import {
   type EcsApi,
 } from '../ecsclient';
 import { containerInstanceTags, createEc2Client, InstanceTagsError, sdkEc2TagsApi } from '../ec2';
-import { RecordingTaskEngine, type TaskEngine } from '../engine';
+import { DockerodeDockerClient, type DockerClient } from '../dockerclient';
+import { createDockerTaskEngine, type DockerTaskEngine, type EngineSettings, type TaskEngine } from '../engine';
+import { sdkStateChangeApi, type StateChangeApi } from '../eventhandler';
+import { startIntrospectionServer } from '../handlers';
+import { AgentCheckpoint, StateFile } from '../statemanager';
 import { loadGpuRegistration, NVIDIA_GPU_INFO_FILE } from '../gpu';
 import { drainOnSpotInterruption } from '../spot';
 import { AgentUpdater } from '../updater';
@@ -32,7 +37,8 @@ import { wsConnector, createRequestSigner, type CredentialsProvider, type WsConn
 import { createAgentLogger } from './agent-logger';
 import { ExitCode } from './exit-codes';
 import { systemHostFacts, type HostFacts } from './host-facts';
-import { fileInstanceStateStore, noInstanceStateStore, type InstanceStateStore, type SavedInstance } from './instance-state-store';
+import { checkpointInstanceStore, type InstanceStateStore, type SavedInstance } from './instance-state-store';
+import { LICENSE_TEXT } from './license';
 
 /** Everything the agent takes from outside; production passes env, flags and a signal, tests swap the rest. */
 export interface AgentRuntime {
@@ -55,7 +61,17 @@ export interface AgentRuntime {
   readonly ecsApi?: EcsApi;
   readonly connector?: WsConnector;
   readonly stateStore?: InstanceStateStore;
+  /** Default: the Docker task engine on DOCKER_HOST. */
   readonly engine?: TaskEngine;
+  readonly docker?: DockerClient;
+  /** Default: the SDK client of the ECS API. */
+  readonly stateChangeApi?: StateChangeApi;
+  /** Test hook: engine timings the configuration bounds (cleanup wait, drain interval). */
+  readonly engineSettings?: Partial<EngineSettings>;
+  /** Default 51678; 0 picks a free port. */
+  readonly introspectionPort?: number;
+  /** Called with the engine once it runs (tests read its tasks). */
+  readonly onEngine?: (engine: DockerTaskEngine) => void;
   readonly telemetry?: TelemetrySource;
   readonly acsTimings?: AcsTimings;
   readonly tcsTimings?: TcsTimings;
@@ -143,19 +159,21 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   // Upstream's preflight: a failure is only reported; registration gives the real answer.
   await credentials().catch((error: Error) => logger.warn({ err: error.message }, 'No AWS credentials available yet'));
   const host = runtime.host ?? systemHostFacts(config.docker.endpoint);
-  const api =
-    runtime.ecsApi ??
-    sdkEcsApi(
+  const ecsClient = () =>
       createEcsClient({
         region,
         endpoint: config.aws.apiEndpoint,
         credentials,
         acceptInsecureCert: config.aws.acceptInsecureCert,
         userAgent: `Amazon ECS Agent - v${buildInfo.version} (${agentHash}) (linux) (+http://aws.amazon.com/ecs/)`,
-      }),
-    );
+      });
+  const api = runtime.ecsApi ?? sdkEcsApi(ecsClient());
 
-  const store = runtime.stateStore ?? (config.state.checkpoint ? fileInstanceStateStore(config.state.dataDir) : noInstanceStateStore);
+  const checkpoint = new AgentCheckpoint(config.state.checkpoint ? new StateFile(config.state.dataDir, () => clock.now()) : undefined, logger);
+  await checkpoint.load().catch((error: Error) => {
+    throw new StartupError(error.message, ExitCode.terminal);
+  });
+  const store = runtime.stateStore ?? checkpointInstanceStore(checkpoint);
   if (!config.state.checkpoint) logger.info('Checkpointing is off: a new container instance is registered on every start');
   const ec2InstanceId = await metadata.instanceId().catch(() => undefined);
   const saved = await restoreInstance(store, config, ec2InstanceId, logger);
@@ -219,6 +237,34 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   if (runtime.signal.aborted) return ExitCode.success;
 
   const instance = { cluster, containerInstanceArn: registration.containerInstanceArn };
+  let dockerEngine: DockerTaskEngine | undefined;
+  if (!runtime.engine) {
+    dockerEngine = createDockerTaskEngine({
+      config,
+      cluster,
+      docker: runtime.docker ?? new DockerodeDockerClient({ endpoint: config.docker.endpoint, clock }),
+      api: runtime.stateChangeApi ?? sdkStateChangeApi(ecsClient()),
+      checkpoint,
+      clock,
+      logger,
+      random,
+      ...(runtime.engineSettings ? { settings: runtime.engineSettings } : {}),
+    });
+    await dockerEngine.start();
+    runtime.onEngine?.(dockerEngine);
+  }
+  const engine = runtime.engine ?? dockerEngine!;
+  const introspection = serveIntrospection(
+    {
+      source: dockerEngine ? dockerEngine.introspection(() => instance) : { cluster: () => cluster, containerInstanceArn: () => instance.containerInstanceArn, tasks: () => [] },
+      version: `Amazon ECS Agent - v${buildInfo.version} (${agentHash})`,
+      license: LICENSE_TEXT,
+      logger,
+    },
+    runtime.introspectionPort ?? AGENT_INTROSPECTION_PORT,
+    clock,
+    runtime.signal,
+  );
   const endpoints = new PollEndpointResolver(api, instance, clock);
   const signer = createRequestSigner({ credentials, region, clock });
   const connector = runtime.connector ?? wsConnector({ acceptInsecureCert: config.aws.acceptInsecureCert });
@@ -259,7 +305,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     endpoints,
     signer,
     connector,
-    engine: runtime.engine ?? new RecordingTaskEngine(),
+    engine,
     credentials: new TaskCredentialsStore(),
     instance,
     agent,
@@ -278,6 +324,8 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   stopTelemetry();
   runtime.signal.removeEventListener('abort', stopTelemetry);
   await Promise.all([telemetry, spotDraining]);
+  await dockerEngine?.close();
+  await (await introspection)?.close();
   if (end.kind === 'terminal') {
     logger.error({ err: end.error.message }, 'ACS refused this instance; exiting without restart');
     return ExitCode.terminal;
@@ -288,6 +336,29 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   }
   logger.info('Agent stopped');
   return ExitCode.success;
+}
+
+/**
+ * The introspection server on every interface, as upstream (ecs-init's iptables rules keep it on the
+ * host unless ECS_ALLOW_OFFHOST_INTROSPECTION_ACCESS). A port in use is retried with backoff, 1 s to 1 min.
+ */
+async function serveIntrospection(
+  options: Parameters<typeof startIntrospectionServer>[0],
+  port: number,
+  clock: Clock,
+  signal: AbortSignal,
+): Promise<{ close(): Promise<void> } | undefined> {
+  let delay = 1_000;
+  while (!signal.aborted) {
+    try {
+      return await startIntrospectionServer(options, '::', port);
+    } catch (error) {
+      options.logger.warn({ port, err: (error as Error).message, retryInMs: delay }, 'Cannot serve the introspection endpoint; retrying');
+      await clock.sleep(delay, signal);
+      delay = Math.min(60_000, delay * 2);
+    }
+  }
+  return undefined;
 }
 
 /** The saved instance, unless it belongs to another EC2 instance; a saved cluster must match the configured one. */

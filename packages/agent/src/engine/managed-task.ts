@@ -4,8 +4,9 @@ import {
   shouldReportContainerStatus,
   type Container,
   type ContainerStatus,
-  type DockerVolume,
-  type EmptyHostVolume,
+  sharedVolumeAction,
+  volumesMountedBy,
+  type ProvisionedVolume,
   type Task,
   type TaskStatus,
   taskStatusBefore,
@@ -336,9 +337,7 @@ export class ManagedTask {
   }
 
   async #ensureVolumes(container: Container): Promise<void> {
-    for (const mount of container.mountPoints) {
-      const volume = this.task.volumes.find((candidate) => candidate.name === mount.sourceVolume);
-      if (!volume || volume.type === 'host') continue;
+    for (const volume of volumesMountedBy(this.task, container)) {
       let pending = this.#volumes.get(volume.name);
       if (!pending) {
         pending = this.#createVolume(volume);
@@ -349,43 +348,28 @@ export class ManagedTask {
     }
   }
 
-  async #createVolume(volume: EmptyHostVolume | DockerVolume): Promise<void> {
+  async #createVolume(volume: ProvisionedVolume): Promise<void> {
     if (volume.knownStatus === 'CREATED') return;
     const docker = this.context.docker;
-    const name = volume.dockerVolumeName;
-    try {
-      if (volume.type === 'emptyHost') {
-        await docker.createVolume({ Name: name, Driver: 'local' });
-      } else if (volume.scope === 'task') {
-        await docker.createVolume({ Name: name, Driver: volume.driver || 'local', DriverOpts: { ...volume.driverOpts }, Labels: { ...volume.labels } });
-      } else {
-        await this.#sharedVolume(volume);
-      }
-    } catch (error) {
-      if (error instanceof DockerError) throw error;
-      throw new DockerError('CannotCreateVolumeError', `volume ${volume.name}: ${(error as Error).message}`);
+    const create = () =>
+      volume.type === 'emptyHost'
+        ? docker.createVolume({ Name: volume.dockerVolumeName, Driver: 'local' })
+        : docker.createVolume({ Name: volume.dockerVolumeName, Driver: volume.driver || 'local', DriverOpts: { ...volume.driverOpts }, Labels: { ...volume.labels } });
+    if (volume.type === 'docker' && volume.scope === 'shared') {
+      const existing = await docker.inspectVolume(volume.dockerVolumeName).then(
+        (info) => ({ labels: info.Labels ?? null, options: info.Options ?? null }),
+        (error: unknown) => {
+          if (error instanceof NoSuchVolumeError) return undefined;
+          throw error;
+        },
+      );
+      const action = sharedVolumeAction(this.task, volume, existing, this.context.settings.sharedVolumeMatchFullConfig);
+      if (!action.ok) throw new DockerError('CannotCreateVolumeError', action.error.message);
+      if (action.value === 'create') await create();
+    } else {
+      await create();
     }
     volume.knownStatus = 'CREATED';
-  }
-
-  /** Shared scope: use an existing volume (checked with ECS_SHARED_VOLUME_MATCH_FULL_CONFIG), or autoprovision it. */
-  async #sharedVolume(volume: DockerVolume): Promise<void> {
-    const docker = this.context.docker;
-    try {
-      const existing = await docker.inspectVolume(volume.dockerVolumeName);
-      if (this.context.settings.sharedVolumeMatchFullConfig) {
-        const sameDriver = !volume.driver || existing.Driver === volume.driver;
-        const sameOptions = Object.entries(volume.driverOpts).every(([key, value]) => existing.Options?.[key] === value);
-        const sameLabels = Object.entries(volume.labels).every(([key, value]) => existing.Labels?.[key] === value);
-        if (!sameDriver || !sameOptions || !sameLabels) {
-          throw new DockerError('CannotCreateVolumeError', `shared volume ${volume.dockerVolumeName} exists with a different driver, driverOpts or labels than volume ${volume.name} asks for`);
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof NoSuchVolumeError)) throw error;
-      if (!volume.autoprovision) throw new DockerError('CannotCreateVolumeError', `shared volume ${volume.dockerVolumeName} does not exist and autoprovision is off`);
-      await docker.createVolume({ Name: volume.dockerVolumeName, Driver: volume.driver || 'local', DriverOpts: { ...volume.driverOpts }, Labels: { ...volume.labels } });
-    }
   }
 
   /** Queues what ECS has not been told: container changes wait for the next task change or the drain timer. */

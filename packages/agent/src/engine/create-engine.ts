@@ -1,0 +1,57 @@
+import type { Clock, Logger } from '@fractal-ecs/common';
+import { cryptoRandom, newDockerContainerName, renderContainerCreateOptions, taskFromAcs, type RandomSource } from '../api';
+import type { AgentConfig } from '../config';
+import type { DockerClient } from '../dockerclient';
+import type { StateChangeApi } from '../eventhandler';
+import type { AgentCheckpoint } from '../statemanager';
+import { directTaskImages } from './direct-task-images';
+import type { EngineSettings, TaskImages } from './engine-context';
+import { engineSettings } from './engine-settings';
+import { DockerTaskEngine, type TaskModel } from './docker-task-engine';
+
+export interface EngineDependencies {
+  config: AgentConfig;
+  cluster: string;
+  docker: DockerClient;
+  api: StateChangeApi;
+  checkpoint: AgentCheckpoint;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+  randomSource?: RandomSource;
+  /** Default: ECS_IMAGE_PULL_BEHAVIOR over the Docker client. */
+  images?: TaskImages;
+  /** Test hook: shorter cleanup waits and drain intervals than the configuration allows. */
+  settings?: Partial<EngineSettings>;
+}
+
+/** The Docker task engine with the api module's task model, as the agent runs it. */
+export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngine {
+  const randomSource = deps.randomSource ?? cryptoRandom;
+  const model: TaskModel = {
+    fromAcs: (acs, delivery) => taskFromAcs(acs, delivery.seqNum === undefined ? {} : { seqNum: delivery.seqNum }, { task: deps.config.tasks }, randomSource),
+    render: (task, container) => {
+      const rendered = renderContainerCreateOptions(task, container, { cluster: deps.cluster });
+      if (!rendered.ok) throw rendered.error;
+      return rendered.value;
+    },
+    dockerNameFor: (task, container) => newDockerContainerName(task, container, randomSource),
+  };
+  const images =
+    deps.images ??
+    directTaskImages(deps.docker, deps.config.images.pullBehavior, {
+      timeoutMs: deps.config.images.pullTimeoutMs,
+      inactivityTimeoutMs: deps.config.images.pullInactivityTimeoutMs,
+    });
+  return new DockerTaskEngine({
+    docker: deps.docker,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(deps.random ? { random: deps.random } : {}),
+    settings: { ...engineSettings(deps.config, deps.cluster), ...deps.settings },
+    model,
+    images,
+    api: deps.api,
+    checkpoint: deps.checkpoint,
+  });
+}

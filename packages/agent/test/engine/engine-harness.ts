@@ -1,0 +1,173 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
+import {
+  CreateClusterCommand,
+  DescribeTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { DEFAULT_CREDENTIALS, DEFAULT_REGION } from '../../../control-plane/src';
+import { runAgent, type AgentRuntime } from '../../src/app';
+import { unavailableInstanceMetadata } from '../../src/credentials';
+import type { DockerTaskEngine } from '../../src/engine';
+import { FAST_ACS, FAST_TCS, startControlPlane, waitFor, type Harness } from '../agent-harness';
+import { recordingLogger } from '../fakes/recording-logger';
+import { RecordingProxy } from './recording-proxy';
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface AgentHandle {
+  engine: () => DockerTaskEngine;
+  logger: ReturnType<typeof recordingLogger>;
+  exit: Promise<number>;
+  stop(): Promise<number>;
+}
+
+/**
+ * A control plane behind a recording proxy, a cluster named after the test run, and an agent running
+ * the real Docker task engine in this process. Everything the agent creates carries the cluster label
+ * (and task volumes the run ID), which cleanup() removes.
+ */
+export class EngineTestBed {
+  readonly runId = randomBytes(4).toString('hex');
+  readonly cluster = `engine-test-${this.runId}`;
+  harness!: Harness;
+  proxy!: RecordingProxy;
+  endpoint!: string;
+  readonly agents: AgentHandle[] = [];
+
+  async start(): Promise<this> {
+    this.harness = await startControlPlane();
+    this.proxy = new RecordingProxy(this.harness.port);
+    this.endpoint = await this.proxy.start();
+    await this.harness.api.send(new CreateClusterCommand({ clusterName: this.cluster }));
+    return this;
+  }
+
+  /** The environment the agent runs with (a user's ECS_* variables on top). */
+  agentEnv(env: Record<string, string> = {}): Record<string, string> {
+    return {
+      AWS_ACCESS_KEY_ID: DEFAULT_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEFAULT_CREDENTIALS.secretAccessKey,
+      AWS_DEFAULT_REGION: DEFAULT_REGION,
+      ECS_BACKEND_HOST: this.endpoint,
+      ECS_DATADIR: this.harness.agentDir,
+      ECS_CLUSTER: this.cluster,
+      ECS_IMAGE_PULL_BEHAVIOR: 'prefer-cached',
+      ECS_DISABLE_METRICS: 'true',
+      ...env,
+    };
+  }
+
+  startAgent(env: Record<string, string> = {}, overrides: Partial<AgentRuntime> = {}): AgentHandle {
+    const logger = recordingLogger();
+    const controller = new AbortController();
+    let engine: DockerTaskEngine | undefined;
+    const exit = runAgent({
+      env: this.agentEnv(env),
+      signal: controller.signal,
+      logger,
+      readConfigFile: () => undefined,
+      instanceMetadata: unavailableInstanceMetadata('tests run off EC2'),
+      host: { capacity: () => ({ cpuCount: 2, memoryMiB: 4096 }), dockerVersion: async () => '20.10.24' },
+      acsTimings: FAST_ACS,
+      tcsTimings: FAST_TCS,
+      engineSettings: { drainIntervalMs: [200, 400], cleanupWaitMs: 3_600_000, cleanupWaitJitterMs: 0 },
+      introspectionPort: 0,
+      onEngine: (started) => (engine = started),
+      ...overrides,
+    });
+    const handle: AgentHandle = {
+      engine: () => {
+        if (!engine) throw new Error('the engine has not started');
+        return engine;
+      },
+      logger,
+      exit,
+      stop: async () => {
+        controller.abort();
+        return exit;
+      },
+    };
+    this.agents.push(handle);
+    return handle;
+  }
+
+  async waitForEngine(agent: AgentHandle): Promise<DockerTaskEngine> {
+    return waitFor('the engine to start', () => {
+      try {
+        return agent.engine();
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  /** Registers the definition under a family unique to this run; returns its ARN. */
+  async register(definition: RegisterTaskDefinitionCommandInput): Promise<string> {
+    const registered = await this.harness.api.send(new RegisterTaskDefinitionCommand({ ...definition, family: `${definition.family}-${this.runId}` }));
+    return registered.taskDefinition!.taskDefinitionArn!;
+  }
+
+  async run(definition: RegisterTaskDefinitionCommandInput | string, count = 1): Promise<string[]> {
+    const arn = typeof definition === 'string' ? definition : await this.register(definition);
+    const answer = await this.harness.api.send(new RunTaskCommand({ cluster: this.cluster, taskDefinition: arn, count }));
+    if (answer.failures?.length) throw new Error(`RunTask failed: ${JSON.stringify(answer.failures)}`);
+    return answer.tasks!.map((task) => task.taskArn!);
+  }
+
+  async describe(taskArn: string): Promise<Task> {
+    const answer = await this.harness.api.send(new DescribeTasksCommand({ cluster: this.cluster, tasks: [taskArn] }));
+    return answer.tasks![0]!;
+  }
+
+  /** Waits until the control plane has the task at `status` (RUNNING or STOPPED). */
+  async waitForStatus(taskArn: string, status: 'RUNNING' | 'STOPPED', timeoutMs = 60_000): Promise<Task> {
+    return waitFor(`task ${taskArn} ${status}`, async () => {
+      const task = await this.describe(taskArn);
+      return task.lastStatus === status ? task : undefined;
+    }, timeoutMs);
+  }
+
+  async stopTask(taskArn: string): Promise<void> {
+    await this.harness.api.send(new StopTaskCommand({ cluster: this.cluster, task: taskArn }));
+  }
+
+  /** Exit codes by container name, as the control plane recorded them. */
+  static exitCodes(task: Task): Record<string, number | null> {
+    return Object.fromEntries((task.containers ?? []).map((container) => [container.name!, container.exitCode ?? null]));
+  }
+
+  /** Docker containers of this run (by the cluster label), as `docker ps -a` shows them. */
+  containers(): { id: string; name: string; state: string }[] {
+    const out = execFileSync('docker', ['ps', '-a', '--filter', `label=com.amazonaws.ecs.cluster=${this.cluster}`, '--format', '{{.ID}} {{.Names}} {{.State}}'], { encoding: 'utf8' });
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [id, name, state] = line.split(' ');
+        return { id: id!, name: name!, state: state! };
+      });
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(this.agents.map((agent) => agent.stop()));
+    const ids = this.containers().map((container) => container.id);
+    if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+    const volumes = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `name=${this.runId}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    if (volumes.length) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
+    await this.proxy.stop();
+    await this.harness.cleanup();
+  }
+}
