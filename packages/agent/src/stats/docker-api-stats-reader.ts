@@ -3,9 +3,11 @@ import type { DockerStatsJson } from './docker-stats-json';
 import type { TrackedContainer } from './tracked-container-source';
 
 /**
- * The one Docker call the stats fallback needs: `GET /containers/<id>/stats?stream=false` (ideally with
- * `one-shot=true`, which answers at once instead of waiting a second for a second sample). The agent's
- * DockerClient provides it as `containerStats`.
+ * The one Docker call the stats fallback needs: `GET /v1.41/containers/<id>/stats?stream=false&one-shot=true`.
+ * Without one-shot (or on an unversioned path, where Docker ignores it) dockerd waits for a second
+ * sample, 2 s per call. Even one-shot answers at dockerd's next once-a-second collection (up to 1 s;
+ * at once only for a container it is not yet collecting). The agent's DockerClient provides it as
+ * `containerStats`.
  */
 export interface DockerStatsApi {
   containerStats(id: string, call?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<unknown>;

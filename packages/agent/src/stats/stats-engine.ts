@@ -19,7 +19,11 @@ export interface StatsEngineOptions {
   readonly primary?: ContainerStatsReader;
   /** Used for a container the primary cannot read (the Docker API reader). */
   readonly fallback?: ContainerStatsReader;
-  /** Docker API reads in flight at once, so a fallback tick never floods dockerd. */
+  /**
+   * Docker API reads in flight at once (default 32). dockerd answers every stats call at its next
+   * once-a-second collection, so calls must overlap for a tick to fit in a second; the cap keeps a large
+   * host from opening hundreds of connections at once.
+   */
   readonly fallbackConcurrency?: number;
 }
 
@@ -79,7 +83,7 @@ export class StatsEngine implements TelemetrySource {
       if (stats) this.record(state, stats, 'primary');
       else if (this.options.fallback) needFallback.push(state);
     }
-    await forEachLimited(needFallback, this.options.fallbackConcurrency ?? 4, async (state) => {
+    await forEachLimited(needFallback, this.options.fallbackConcurrency ?? 32, async (state) => {
       try {
         const stats = await this.options.fallback!.read(state.container, signal);
         if (stats) this.record(state, stats, 'fallback');

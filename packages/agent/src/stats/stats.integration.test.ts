@@ -15,7 +15,8 @@ import type { TrackedContainer } from './tracked-container-source';
 
 // A busybox container burning one core and holding ~24 MiB of anonymous memory is read through its
 // cgroup files and through Docker's stats API; the two must agree.
-const docker = new Dockerode();
+// one-shot (answer at once, no second sample) exists from API 1.41 and only on a versioned path.
+const docker = new Dockerode({ version: 'v1.41' });
 const LABEL = 'fractal-ecs.test.stats';
 const RUN = `${process.pid}-${Date.now()}`;
 const IMAGE = `fractal-ecs/stats-busybox:${RUN}`;
