@@ -259,6 +259,30 @@ export interface LoggingSettings {
   readonly maxRollCount: number;
 }
 
+export type FractalDeviceProvider = 'none' | 'pool' | 'uinput';
+
+/**
+ * The Fractal fork: every container gets a FractalID, `%%FRACTAL_ID_PLACEHOLDER%%` in its host binds and
+ * environment is replaced by it, the agent creates (and after cleanup removes) the container-specific
+ * host directories, and a device provider gives each container devices of its own.
+ */
+export interface FractalSettings {
+  /** ECS_FRACTAL_DEVICE_PROVIDER: none (default), pool (devices from ECS_FRACTAL_DEVICE_POOL), uinput. */
+  readonly deviceProvider: FractalDeviceProvider;
+  /** ECS_FRACTAL_DEVICE_POOL: comma-separated absolute host paths or globs (`/dev/input/event*`). */
+  readonly devicePool: readonly string[];
+  /** ECS_FRACTAL_DEVICES_PER_CONTAINER: pool devices per container (default 1; uinput always makes 3). */
+  readonly devicesPerContainer: number;
+  /** ECS_FRACTAL_DIR_MODE: octal mode of the directories the agent creates (default 0755). */
+  readonly dirMode: number;
+  /** ECS_FRACTAL_KEEP_DIRS: keep the container-specific directories after task cleanup (default false). */
+  readonly keepDirs: boolean;
+  /** ECS_FRACTAL_SOCKETS_DIR: per-container directory (with the placeholder) holding uinput.sock. */
+  readonly socketsDir: string;
+  /** ECS_FRACTAL_HOST_ROOT: where the agent sees the host's `/` (default `/`, the agent on the host). */
+  readonly hostRoot: string;
+}
+
 export interface AgentConfig {
   /** ECS_AGENT_CONFIG_FILE_PATH: the JSON config file that was read (if it existed). */
   readonly configFilePath: string;
@@ -277,6 +301,6 @@ export interface AgentConfig {
   readonly capabilities: CapabilitySettings;
   readonly endpoints: EndpointSettings;
   readonly logging: LoggingSettings;
-  // The Fractal fork's settings (per-container directories, uinput devices, port and TTY allocation)
-  // join here as `fractal` in their own issue.
+  /** The Fractal fork's per-container resources (environment only). */
+  readonly fractal: FractalSettings;
 }

@@ -10,6 +10,8 @@ export type {
   DockerSettings,
   EndpointSettings,
   EngineAuthType,
+  FractalDeviceProvider,
+  FractalSettings,
   ImageCleanupSettings,
   ImagePullBehavior,
   ImageSettings,

@@ -338,5 +338,14 @@ it('the whole default configuration, as the reference lists it', () => {
       taskMetadataAzDisabled: false,
     },
     logging: { level: 'info', levelOnInstance: 'info', format: 'logfmt', rollover: 'hourly', maxFileSizeMB: 10, maxRollCount: 24 },
+    fractal: {
+      deviceProvider: 'none',
+      devicePool: [],
+      devicesPerContainer: 1,
+      dirMode: 0o755,
+      keepDirs: false,
+      socketsDir: '/fractal/temp/%%FRACTAL_ID_PLACEHOLDER%%/sockets',
+      hostRoot: '/',
+    },
   });
 });

@@ -6,6 +6,7 @@ import { AGENT_PROMETHEUS_PORT, BOUNDS, DEFAULTS, KNOWN_LOGGING_DRIVERS } from '
 import { Diagnostics, shown } from './diagnostics';
 import { readEnvironment, type Env, type EnvironmentOnlySettings } from './environment';
 import type { AgentFlags } from './flags';
+import { readFractalSettings } from './fractal-settings';
 import { readLoggingSettings } from './logging-settings';
 import { describeField, mergeSources, type UpstreamField, type UpstreamSettings } from './upstream-fields';
 
@@ -44,13 +45,14 @@ export function loadAgentConfig(sources: AgentConfigSources): LoadedAgentConfig 
   const flags = sources.flags ?? {};
   const { settings: fromEnvironment, environmentOnly } = readEnvironment(sources.env, diag);
   const logging = readLoggingSettings(sources.env, flags, diag);
+  const fractal = readFractalSettings(sources.env, diag);
   if (fromEnvironment.External && fromEnvironment.AWSRegion === undefined) {
     diag.fatal('AWS_DEFAULT_REGION must be set when running on external capacity (ECS_EXTERNAL is true)');
   }
   const fromFile = readConfigFileSettings(environmentOnly.configFilePath, sources.readFile, diag);
   const fromUserData = sources.userData === undefined ? {} : readUserDataSettings(sources.userData, diag);
   const merged = mergeSources(fromEnvironment, fromFile, fromUserData);
-  const config = buildConfig(merged, environmentOnly, logging, flags, diag);
+  const config: AgentConfig = { ...buildConfig(merged, environmentOnly, logging, flags, diag), fractal };
   if (diag.problems.length > 0) throw new AgentConfigError(diag.problems, config, diag.warnings);
   return { config, warnings: diag.warnings };
 }
@@ -61,7 +63,7 @@ function buildConfig(
   logging: LoggingSettings,
   flags: Partial<AgentFlags>,
   diag: Diagnostics,
-): AgentConfig {
+): Omit<AgentConfig, 'fractal'> {
   const bounded = new Bounds(diag);
   const taskEniEnabled = s.TaskENIEnabled ?? false;
   const poll = s.PollMetrics ?? false;
