@@ -1,5 +1,5 @@
 export { parseGoBool, parseGoDuration, formatGoDuration } from './goparse';
-export { createLogger, parseLogLevel, type Logger, type LoggerOptions, type LogFormat } from './logging';
+export { createLogger, openRollingFile, parseLogLevel, type Logger, type LoggerOptions, type LogFormat } from './logging';
 export { HostPaths } from './paths';
 export { execaRunner, type CommandRunner, type CommandResult } from './exec';
 export { systemClock, type Clock } from './clock';

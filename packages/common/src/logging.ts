@@ -85,7 +85,8 @@ export function createLogger(options: LoggerOptions): Logger {
   }) as Logger;
 }
 
-function openRollingFile(options: LoggerOptions): RotatingFileStream {
+/** The rolling file behind a logger, also used alone for files written line by line (the agent's credentials audit log). */
+export function openRollingFile(options: Pick<LoggerOptions, 'file' | 'rollover' | 'maxFileSizeMB' | 'maxRollCount'>): RotatingFileStream {
   const file = options.file!;
   const dir = path.dirname(file);
   const name = path.basename(file);

@@ -5,3 +5,4 @@ export * from './tcs';
 export * from './ecs';
 export { encodeFrame, readErrorMap, type Catalog, type FrameOf, type ParseResult, type WireError } from './envelope';
 export { describeIssue, type Issue } from './schema';
+export type * from './metadata';
