@@ -120,7 +120,7 @@ function fixture(): Fixture {
     expiration: '2016-03-25T06:17:19.318+0000',
   });
   credentials.put(OTHER_ARN, 'TaskApplication', { credentialsId: 'creds-other', accessKeyId: 'AKIDOTHER', secretAccessKey: 'S', sessionToken: 'T', expiration: 'x' });
-  const tags: ResourceTags = { tagsOf: async (arn) => (arn === TASK_ARN ? { team: 'web' } : { rack: '7' }) };
+  const tags: ResourceTags = { tagsOf: async (arn): Promise<Record<string, string>> => (arn === TASK_ARN ? { team: 'web' } : { rack: '7' }) };
   const f: Fixture = {
     tasks,
     stats,
