@@ -27,7 +27,7 @@ export function readPseudoFile(file: string): string | undefined {
       scratch.copy(bigger, 0, 0, length);
       scratch = bigger;
     }
-    return scratch.latin1Slice(0, length);
+    return scratch.toString('latin1', 0, length);
   } catch {
     return undefined;
   } finally {
