@@ -4,6 +4,7 @@
 import type { AcsRegistryAuthentication, AcsSecret } from '../wire';
 import type { ContainerStatus, ContainerSteadyState } from './container-status';
 import type { ContainerHealth } from './health-status';
+import type { FractalContainerState } from '../fractal/fractal-state';
 
 export type TransportProtocol = 'tcp' | 'udp';
 
@@ -133,4 +134,9 @@ export interface Container {
   labels?: Readonly<Record<string, string>>;
   mounts?: readonly ContainerMount[];
   networks?: readonly ContainerNetwork[];
+  /**
+   * The Fractal fork's per-container resources, recorded before create: `fractal.id` is the FractalID
+   * (also the `com.fractal.ecs.fractal-id` label), shown in /v1/tasks and the task metadata.
+   */
+  fractal?: FractalContainerState;
 }
