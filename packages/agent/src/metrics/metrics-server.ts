@@ -1,0 +1,48 @@
+// The Prometheus exposition endpoint: GET /metrics on every interface, port 51680 as upstream
+// (AgentPrometheusExpositionPort; the port is then also reserved in registration).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@fractal-ecs/common';
+import type { Registry } from 'prom-client';
+
+export interface RunningMetricsServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startMetricsServer(registry: Registry, host: string, port: number, logger: Logger): Promise<RunningMetricsServer> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('404 page not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => {
+        response.writeHead(200, { 'content-type': registry.contentType });
+        response.end(text);
+      },
+      (error: Error) => {
+        logger.warn({ err: error.message }, 'Prometheus metrics could not be collected');
+        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(`${error.message}\n`);
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
