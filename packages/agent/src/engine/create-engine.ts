@@ -1,8 +1,9 @@
 import type { Clock, Logger } from '@fractal-ecs/common';
-import { cryptoRandom, newDockerContainerName, renderContainerCreateOptions, taskFromAcs, type RandomSource } from '../api';
+import { cryptoRandom, newDockerContainerName, renderContainerCreateOptions, taskFromAcs, TaskModelError, type RandomSource } from '../api';
 import type { AgentConfig } from '../config';
 import type { DockerClient } from '../dockerclient';
 import type { StateChangeApi } from '../eventhandler';
+import { createFractalResources, misplacedPlaceholder, withFractalResources } from '../fractal';
 import type { AgentCheckpoint } from '../statemanager';
 import { directTaskImages } from './direct-task-images';
 import type { EngineSettings, TaskImages } from './engine-context';
@@ -29,11 +30,16 @@ export interface EngineDependencies {
 export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngine {
   const randomSource = deps.randomSource ?? cryptoRandom;
   const model: TaskModel = {
-    fromAcs: (acs, delivery) => taskFromAcs(acs, delivery.seqNum === undefined ? {} : { seqNum: delivery.seqNum }, { task: deps.config.tasks }, randomSource),
+    fromAcs: (acs, delivery) => {
+      const task = taskFromAcs(acs, delivery.seqNum === undefined ? {} : { seqNum: delivery.seqNum }, { task: deps.config.tasks }, randomSource);
+      // A FractalID placeholder where it would not be filled in fails the task before anything is made.
+      const misplaced = task.ok ? misplacedPlaceholder(task.value) : undefined;
+      return misplaced ? { ok: false, error: new TaskModelError(misplaced.field, misplaced.problem) } : task;
+    },
     render: (task, container) => {
       const rendered = renderContainerCreateOptions(task, container, { cluster: deps.cluster });
       if (!rendered.ok) throw rendered.error;
-      return rendered.value;
+      return container.fractal ? withFractalResources(rendered.value, container.fractal) : rendered.value;
     },
     dockerNameFor: (task, container) => newDockerContainerName(task, container, randomSource),
   };
@@ -43,7 +49,14 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
       timeoutMs: deps.config.images.pullTimeoutMs,
       inactivityTimeoutMs: deps.config.images.pullInactivityTimeoutMs,
     });
-  return new DockerTaskEngine({
+  const resources = createFractalResources({
+    settings: deps.config.fractal,
+    tasks: () => engine.tasks(),
+    state: deps.checkpoint,
+    random: randomSource,
+    logger: deps.logger,
+  });
+  const engine: DockerTaskEngine = new DockerTaskEngine({
     docker: deps.docker,
     clock: deps.clock,
     logger: deps.logger,
@@ -53,5 +66,7 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
     images,
     api: deps.api,
     checkpoint: deps.checkpoint,
+    resources,
   });
+  return engine;
 }

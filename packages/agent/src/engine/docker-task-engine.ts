@@ -5,7 +5,7 @@ import { TaskStateReporter, type StateChangeApi } from '../eventhandler';
 import type { IntrospectionSource, IntrospectionTask } from '../handlers';
 import type { AgentCheckpoint } from '../statemanager';
 import type { AcsTask } from '../wire';
-import type { ContainerRenderer, EngineContext, EngineSettings, TaskImages } from './engine-context';
+import type { ContainerRenderer, ContainerResources, EngineContext, EngineSettings, TaskImages } from './engine-context';
 import { ManagedTask } from './managed-task';
 import { StopSequence } from './stop-sequence';
 import type { DesiredStatus, EngineTaskSummary, TaskDelivery, TaskEngine } from './task-engine';
@@ -27,6 +27,7 @@ export interface DockerTaskEngineOptions {
   images: TaskImages;
   api: StateChangeApi;
   checkpoint: AgentCheckpoint;
+  resources?: ContainerResources;
 }
 
 /**
@@ -58,6 +59,7 @@ export class DockerTaskEngine implements TaskEngine {
       stopSequence: this.#stopSequence,
       indexContainer: (id, arn) => this.#byContainerId.set(id, arn),
       removeTask: (arn) => this.#remove(arn),
+      ...(options.resources ? { resources: options.resources } : {}),
     };
     options.checkpoint.attachEngine(() => ({ tasks: [...this.#tasks.values()].map((managed) => managed.task), images: [] }));
   }
@@ -236,6 +238,7 @@ function taskResponse(task: Task): IntrospectionTask {
           DockerId: container.runtimeId ?? '',
           DockerName: container.dockerName ?? '',
           Name: container.name,
+          ...(container.fractal ? { FractalID: container.fractal.id } : {}),
           ...(ports.length ? { Ports: ports } : {}),
           ...(volumes.length ? { Volumes: volumes } : {}),
         };

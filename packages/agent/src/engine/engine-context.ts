@@ -43,6 +43,19 @@ export type PullOutcome = { readonly pulled: true; readonly imageId?: string } |
 /** Turns a container into Docker create options; throws a TaskModelError naming the bad field. */
 export type ContainerRenderer = (task: Task, container: Container) => ContainerCreateOptions;
 
+/**
+ * Per-container resources made before create and given back afterwards (the Fractal features, in
+ * fractal/): FractalID, container-specific directories, devices.
+ */
+export interface ContainerResources {
+  /** Before docker create (records into the container, then makes); rejects with the create failure's reason. */
+  prepare(task: Task, container: Container): Promise<void>;
+  /** The container is STOPPED: its devices go back. Idempotent; called on every reconcile pass. */
+  release(container: Container): void;
+  /** The task's containers were removed: its directories go. */
+  cleanup(task: Task): Promise<void>;
+}
+
 /** What every managed task shares with the engine. */
 export interface EngineContext {
   readonly docker: DockerClient;
@@ -62,4 +75,5 @@ export interface EngineContext {
   readonly indexContainer: (runtimeId: string, taskArn: string) => void;
   /** The task was cleaned up: forget it. */
   readonly removeTask: (taskArn: string) => void;
+  readonly resources?: ContainerResources;
 }

@@ -6,5 +6,5 @@ export { RecordingTaskEngine, type RecordedTask } from './recording-task-engine'
 export { DockerTaskEngine, type DockerTaskEngineOptions, type TaskModel } from './docker-task-engine';
 export { createDockerTaskEngine, type EngineDependencies } from './create-engine';
 export { engineSettings, STEADY_STATE_INSPECT_MS, DRAIN_INTERVAL_MS } from './engine-settings';
-export type { EngineSettings, TaskImages, PullOutcome, ContainerRenderer } from './engine-context';
+export type { EngineSettings, TaskImages, PullOutcome, ContainerRenderer, ContainerResources } from './engine-context';
 export { planTask, stopTimeoutSeconds, type Plan, type PlanOptions, type Step } from './planner';

@@ -168,6 +168,7 @@ export class ManagedTask {
     const knownChanged = updateKnownStatus(task, now);
     if (desiredChanged || knownChanged) void this.context.state.save();
     if (knownChanged) this.context.logger.info({ taskArn: task.arn, knownStatus: task.knownStatus, desiredStatus: task.desiredStatus }, 'Task status changed');
+    for (const container of task.containers) if (container.knownStatus === 'STOPPED') this.context.resources?.release(container);
     this.#emitChanges();
     if (task.knownStatus === 'STOPPED') {
       this.#onStopped();
@@ -262,6 +263,7 @@ export class ManagedTask {
       case 'create': {
         await this.#ensureVolumes(container);
         if (!container.dockerName) container.dockerName = this.context.dockerNameFor(this.task, container);
+        await this.context.resources?.prepare(this.task, container);
         // The name is checkpointed before the create call: after a crash the container is found by it.
         await this.context.state.save();
         let options;
@@ -453,6 +455,7 @@ export class ManagedTask {
       });
       volume.knownStatus = 'REMOVED';
     }
+    await this.context.resources?.cleanup(this.task);
     logger.info({ taskArn: this.task.arn }, 'Task cleaned up');
     this.close();
     this.context.removeTask(this.task.arn);

@@ -10,3 +10,4 @@ export { FractalResources, type FractalResourcesOptions } from './fractal-resour
 export { DeviceProviderError, noDevices, type DeviceProvider, type DeviceRequest } from './device-provider';
 export { devicePool, type DevicePoolOptions } from './device-pool';
 export { expandDevicePool } from './device-glob';
+export { createFractalResources, type FractalDependencies } from './create-fractal-resources';

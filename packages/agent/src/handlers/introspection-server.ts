@@ -16,6 +16,8 @@ export interface IntrospectionContainer {
   DockerId: string;
   DockerName: string;
   Name: string;
+  /** The Fractal fork's per-container ID, once the container was prepared for create. */
+  FractalID?: string;
   Ports?: { ContainerPort: number; Protocol: string; HostPort: number }[];
   Volumes?: { DockerName: string; Source: string; Destination: string }[];
 }
