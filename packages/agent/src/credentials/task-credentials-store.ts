@@ -54,4 +54,19 @@ export class TaskCredentialsStore {
     const id = this.#byTaskRole.get(`${taskArn}\n${roleType}`);
     return id === undefined ? undefined : this.#byId.get(id);
   }
+
+  /** Forgets every role's credentials of a task (upstream removes them when the task stops). */
+  removeTask(taskArn: string): void {
+    for (const roleType of ['TaskApplication', 'TaskExecution'] as const) {
+      const key = `${taskArn}\n${roleType}`;
+      const id = this.#byTaskRole.get(key);
+      if (id !== undefined) this.#byId.delete(id);
+      this.#byTaskRole.delete(key);
+    }
+  }
+
+  /** Task ARNs holding credentials now. */
+  taskArns(): string[] {
+    return [...new Set([...this.#byId.values()].map((credentials) => credentials.taskArn))];
+  }
 }

@@ -8,3 +8,5 @@ export { containerResponse, taskResponse, type MetadataVersion, type TaskRespons
 export { auditLine, auditEventType, createAuditLog, type AuditEventType, type AuditLog, type AuditLogOptions, type AuditRequest } from './audit-log';
 export { RateLimiter, type RateLimitSettings } from './rate-limiter';
 export { goTime } from './go-time';
+export { ecsResourceTags, runTaskEndpoints, serveTaskServer, type TaskEndpoints } from './serve-task-server';
+export { removeStoppedTaskCredentials, CREDENTIALS_SWEEP_INTERVAL_MS } from './credentials-sweep';
