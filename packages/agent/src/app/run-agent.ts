@@ -1,7 +1,9 @@
 import { buildInfo, systemClock, type Clock, type Logger } from '@fractal-ecs/common';
 import { AcsClient, DEFAULT_ACS_TIMINGS, type AcsTimings } from '../acs';
 import {
+  AGENT_CREDENTIALS_PORT,
   AGENT_INTROSPECTION_PORT,
+  AGENT_PROMETHEUS_PORT,
   AgentConfigError,
   DEFAULT_CLUSTER_NAME,
   loadAgentConfig,
@@ -28,6 +30,8 @@ import { DockerodeDockerClient, type DockerClient } from '../dockerclient';
 import { createDockerTaskEngine, type DockerTaskEngine, type EngineSettings, type TaskEngine } from '../engine';
 import { sdkStateChangeApi, type StateChangeApi } from '../eventhandler';
 import { startIntrospectionServer } from '../handlers';
+import { createAuditLog, ecsResourceTags, runTaskEndpoints, taskStateFromTasks, type StatsReader } from '../handlers/taskserver';
+import { agentMetricsRegistry, startMetricsServer, trackConnections } from '../metrics';
 import { AgentCheckpoint, StateFile } from '../statemanager';
 import { loadGpuRegistration, NVIDIA_GPU_INFO_FILE } from '../gpu';
 import { drainOnSpotInterruption } from '../spot';
@@ -70,6 +74,12 @@ export interface AgentRuntime {
   readonly engineSettings?: Partial<EngineSettings>;
   /** Default 51678; 0 picks a free port. */
   readonly introspectionPort?: number;
+  /** Task server port (default 51679 on 127.0.0.1); 0 picks a free port. */
+  readonly taskServerPort?: number;
+  /** Prometheus port when ECS_ENABLE_PROMETHEUS_METRICS (default 51680); 0 picks a free port. */
+  readonly prometheusPort?: number;
+  /** Last container stats for the metadata endpoints and Prometheus (the stats engine); none: stats read as not collected. */
+  readonly stats?: StatsReader;
   /** Called with the engine once it runs (tests read its tasks). */
   readonly onEngine?: (engine: DockerTaskEngine) => void;
   readonly telemetry?: TelemetrySource;
@@ -238,11 +248,12 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
 
   const instance = { cluster, containerInstanceArn: registration.containerInstanceArn };
   let dockerEngine: DockerTaskEngine | undefined;
+  const docker = runtime.docker ?? new DockerodeDockerClient({ endpoint: config.docker.endpoint, clock });
   if (!runtime.engine) {
     dockerEngine = createDockerTaskEngine({
       config,
       cluster,
-      docker: runtime.docker ?? new DockerodeDockerClient({ endpoint: config.docker.endpoint, clock }),
+      docker,
       api: runtime.stateChangeApi ?? sdkStateChangeApi(ecsClient()),
       checkpoint,
       clock,
@@ -265,9 +276,66 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     clock,
     runtime.signal,
   );
+  // The task server: credentials ACS delivers and the metadata of the engine's tasks.
+  const taskCredentials = new TaskCredentialsStore();
+  const stats: StatsReader = runtime.stats ?? { latestDockerStats: () => undefined, networkRateStats: () => undefined };
+  const taskState = taskStateFromTasks(() => dockerEngine?.tasks() ?? []);
+  const taskEndpoints = runTaskEndpoints(
+    {
+      sources: {
+        state: taskState,
+        stats,
+        credentials: taskCredentials,
+        tags: ecsResourceTags(ecsClient),
+        cluster: () => cluster,
+        containerInstanceArn: () => instance.containerInstanceArn,
+        availabilityZone: () => (config.endpoints.taskMetadataAzDisabled ? undefined : registration.availabilityZone),
+        logger,
+      },
+      audit: createAuditLog({
+        clock,
+        identity: () => instance,
+        file: config.taskIam.auditLogFile,
+        disabled: config.taskIam.auditLogDisabled,
+        console: true,
+        rollover: config.logging.rollover,
+        maxFileSizeMB: config.logging.maxFileSizeMB,
+        maxRollCount: config.logging.maxRollCount,
+      }),
+      rateLimit: { steadyRate: config.endpoints.taskMetadataSteadyStateRate, burst: config.endpoints.taskMetadataBurstRate },
+      clock,
+      store: taskCredentials,
+    },
+    '127.0.0.1',
+    runtime.taskServerPort ?? AGENT_CREDENTIALS_PORT,
+    runtime.signal,
+  );
   const endpoints = new PollEndpointResolver(api, instance, clock);
   const signer = createRequestSigner({ credentials, region, clock });
   const connector = runtime.connector ?? wsConnector({ acceptInsecureCert: config.aws.acceptInsecureCert });
+  // Sessions are tracked at their connectors for the Prometheus session gauge.
+  const acsConnector = trackConnections(connector);
+  const tcsConnector = trackConnections(connector);
+  const metricsServer = config.metrics.prometheusEnabled
+    ? startMetricsServer(
+        agentMetricsRegistry(
+          {
+            healthy: () => docker.ping({ timeoutMs: 2_000 }).then(() => true),
+            acsConnected: () => acsConnector.connected(),
+            tcsConnected: () => tcsConnector.connected(),
+            tasks: () => dockerEngine?.tasks() ?? [],
+            latestDockerStats: (dockerId) => stats.latestDockerStats(dockerId),
+          },
+          { version: buildInfo.version, commit: agentHash },
+        ),
+        '::',
+        runtime.prometheusPort ?? AGENT_PROMETHEUS_PORT,
+        logger,
+      ).catch((error: Error) => {
+        logger.error({ err: error.message }, 'Cannot serve Prometheus metrics');
+        return undefined;
+      })
+    : undefined;
   const agent = { version: buildInfo.version, hash: agentHash };
   const telemetryStop = new AbortController();
   const stopTelemetry = () => telemetryStop.abort();
@@ -283,7 +351,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
         timings: runtime.tcsTimings ?? DEFAULT_TCS_TIMINGS,
         endpoints,
         signer,
-        connector,
+        connector: tcsConnector,
         instance,
         agent,
         dockerVersion: () => host.dockerVersion(),
@@ -304,9 +372,9 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     timings: runtime.acsTimings ?? DEFAULT_ACS_TIMINGS,
     endpoints,
     signer,
-    connector,
+    connector: acsConnector,
     engine,
-    credentials: new TaskCredentialsStore(),
+    credentials: taskCredentials,
     instance,
     agent,
     dockerVersion: () => host.dockerVersion(),
@@ -326,6 +394,8 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   await Promise.all([telemetry, spotDraining]);
   await dockerEngine?.close();
   await (await introspection)?.close();
+  await taskEndpoints.close();
+  await (await metricsServer)?.close();
   if (end.kind === 'terminal') {
     logger.error({ err: end.error.message }, 'ACS refused this instance; exiting without restart');
     return ExitCode.terminal;

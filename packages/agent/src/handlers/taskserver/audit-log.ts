@@ -63,12 +63,12 @@ export interface AuditLogOptions {
 
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   if (options.disabled) return { log: () => undefined, close: async () => undefined };
-  const file = options.file
-    ? openRollingFile({ file: options.file, rollover: options.rollover, maxFileSizeMB: options.maxFileSizeMB, maxRollCount: options.maxRollCount })
-    : undefined;
+  // Opened at the first line: an agent no task asks for credentials creates no file.
+  let file: ReturnType<typeof openRollingFile> | undefined;
   return {
     log(request, status, arn, eventType) {
       const line = `${auditLine(options.clock.now(), request, status, arn, eventType, options.identity())}\n`;
+      if (options.file && !file) file = openRollingFile({ file: options.file, rollover: options.rollover, maxFileSizeMB: options.maxFileSizeMB, maxRollCount: options.maxRollCount });
       file?.write(line);
       if (options.console) process.stdout.write(line);
     },
