@@ -18,10 +18,10 @@ export interface CredentialsAnswer {
 }
 
 /**
- * The answer for one credentials ID. `taskStopped` says whether the owning task has stopped: its
- * credentials are then refused like an unknown ID (upstream removes them when the task stops).
+ * The answer for one credentials ID. `refused` says whether the owning task's credentials are off
+ * limits (it stopped, or the caller is another task): they are then answered like an unknown ID.
  */
-export function credentialsAnswer(version: 1 | 2, credentialsId: string, source: CredentialsSource, taskStopped: (taskArn: string) => boolean): CredentialsAnswer {
+export function credentialsAnswer(version: 1 | 2, credentialsId: string, source: CredentialsSource, refused: (taskArn: string) => boolean): CredentialsAnswer {
   const prefix = `CredentialsV${version}Request: `;
   const failure = (status: number, code: CredentialsErrorCode, message: string): CredentialsAnswer => ({
     status,
@@ -31,7 +31,7 @@ export function credentialsAnswer(version: 1 | 2, credentialsId: string, source:
   });
   if (credentialsId === '') return failure(400, 'NoIdInRequest', 'No ID in the request');
   const credentials = source.get(credentialsId);
-  if (!credentials || taskStopped(credentials.taskArn)) return failure(400, 'InvalidIdInRequest', 'ID not found');
+  if (!credentials || refused(credentials.taskArn)) return failure(400, 'InvalidIdInRequest', 'ID not found');
   if (!credentials.accessKeyId && !credentials.secretAccessKey && !credentials.sessionToken) {
     // Upstream: known ID, nothing in it yet (a restart still reconciling).
     return failure(503, 'CredentialsUninitialized', 'Credentials uninitialized for ID');

@@ -199,6 +199,14 @@ describe('credentials', () => {
     expect((await get(f, '/v2/credentials/creds-web')).status).toBe(200);
   });
 
+  it("refuses a task container another task's credentials, even with the right ID", async () => {
+    const f = fixture();
+    // 172.17.0.9 is the other task's container; 127.0.0.1 (host network, the host) maps to no task.
+    expect((await get(f, '/v2/credentials/creds-web', '172.17.0.9')).json).toEqual({ code: 'InvalidIdInRequest', message: 'CredentialsV2Request: ID not found', HTTPErrorCode: 400 });
+    expect((await get(f, '/v2/credentials/creds-other', '172.17.0.9')).status).toBe(200);
+    expect((await get(f, '/v2/credentials/creds-web', '127.0.0.1')).status).toBe(200);
+  });
+
   it('answers a known ID without credentials in it with CredentialsUninitialized (503)', async () => {
     const f = fixture();
     f.credentials.put(TASK_ARN, 'TaskExecution', { credentialsId: 'empty' });

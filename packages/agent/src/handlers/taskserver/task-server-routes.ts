@@ -63,8 +63,8 @@ interface ParsedRequest {
 const ID = '([^/]*)';
 
 const ROUTES: readonly [RegExp, Handler][] = [
-  [/^\/v1\/credentials$/, (_m, request, sources) => credentials(1, request.query.get('id') ?? '', sources)],
-  [/^\/v2\/credentials\/(.*)$/, (m, _request, sources) => credentials(2, m[1]!, sources)],
+  [/^\/v1\/credentials$/, (_m, request, sources) => credentials(1, request.query.get('id') ?? '', request.remoteIp, sources)],
+  [/^\/v2\/credentials\/(.*)$/, (m, request, sources) => credentials(2, m[1]!, request.remoteIp, sources)],
   [/^\/v2\/metadata\/(.+)$/, (m, request, sources) => v2Metadata(request, sources, m[1]!, false)],
   [/^\/v2\/metadata\/?$/, (_m, request, sources) => v2Metadata(request, sources, undefined, false)],
   [/^\/v2\/metadataWithTags\/?$/, (_m, request, sources) => v2Metadata(request, sources, undefined, true)],
@@ -128,8 +128,15 @@ function safeDecode(value: string): string | undefined {
   }
 }
 
-function credentials(version: 1 | 2, credentialsId: string, sources: TaskServerSources): TaskAnswer {
-  const answer = credentialsAnswer(version, credentialsId, sources.credentials, (taskArn) => sources.state.taskByArn(taskArn)?.knownStatus === 'STOPPED');
+/**
+ * A caller whose address belongs to a task (a bridge-mode container reaching 169.254.170.2) gets only
+ * its own task's credentials, even with another task's ID: upstream trusts the ID alone. Callers with
+ * no task address (host network, the host itself) still present the ID as the capability.
+ */
+function credentials(version: 1 | 2, credentialsId: string, remoteIp: string, sources: TaskServerSources): TaskAnswer {
+  const caller = sources.state.taskByIpAddress(remoteIp);
+  const refused = (taskArn: string) => sources.state.taskByArn(taskArn)?.knownStatus === 'STOPPED' || (caller !== undefined && caller.arn !== taskArn);
+  const answer = credentialsAnswer(version, credentialsId, sources.credentials, refused);
   return { ...json(answer.status, answer.body), audit: { taskArn: answer.taskArn, eventType: auditEventType(answer.roleType) } };
 }
 
