@@ -131,14 +131,18 @@ async function main(): Promise<void> {
     console.log('  docker-api-poll', dockerPoll);
     const streaming = await measure(streamingRun(containers));
     console.log('  streaming', streaming);
-    const aboveBaseline = (phase: PhaseResult) => round(phase.totalCpuSeconds - baseline.totalCpuSeconds);
+    // Idle containers keep dockerd/containerd/shims busy on their own, and on a shared host other work
+    // lands in any phase: the baseline phase shows that floor; shares are given raw and above it.
+    const aboveBaseline = (phase: PhaseResult) => Math.max(0, round(phase.totalCpuSeconds - baseline.totalCpuSeconds));
     const file = writeResult('stats', {
       setup: { containers: CONTAINERS, secondsPerPhase: SECONDS, sampleIntervalMs: 1000, daemonProcesses: DAEMONS },
       phases: { baseline, cgroup, dockerApiPoll: dockerPoll, streaming },
       summary: {
+        totalCpuSeconds: { cgroup: cgroup.totalCpuSeconds, dockerApiPoll: dockerPoll.totalCpuSeconds, streaming: streaming.totalCpuSeconds },
         cpuSecondsAboveBaseline: { cgroup: aboveBaseline(cgroup), dockerApiPoll: aboveBaseline(dockerPoll), streaming: aboveBaseline(streaming) },
-        cgroupShareOfStreaming: round(aboveBaseline(cgroup) / aboveBaseline(streaming), 3),
-        target: 'agent + Docker daemon CPU with cgroup stats at most a quarter of the streaming figure',
+        cgroupShareOfStreaming: round(cgroup.totalCpuSeconds / streaming.totalCpuSeconds, 3),
+        cgroupShareOfStreamingAboveBaseline: round(aboveBaseline(cgroup) / aboveBaseline(streaming), 3),
+        target: 'agent + Docker daemon CPU with cgroup stats at most a quarter of the streaming figure (above the idle baseline)',
         targetMet: aboveBaseline(cgroup) <= aboveBaseline(streaming) / 4,
       },
     });
