@@ -205,7 +205,7 @@ export class DockerTaskEngine implements TaskEngine {
     if (!managed) return;
     this.#tasks.delete(arn);
     for (const container of managed.task.containers) if (container.runtimeId) this.#byContainerId.delete(container.runtimeId);
-    void this.options.checkpoint.save();
+    this.options.checkpoint.save().catch((error: Error) => this.options.logger.error({ err: error.message }, 'Cannot write the agent checkpoint'));
   }
 }
 

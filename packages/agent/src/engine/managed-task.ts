@@ -70,6 +70,11 @@ export class ManagedTask {
     for (const timer of [this.#drainTimer, this.#wakeTimer, this.#steadyTimer, this.#cleanupTimer]) if (timer) clearTimeout(timer);
   }
 
+  /** Checkpoints in the background; a failed write is logged, the next change writes again. */
+  #save(): void {
+    this.context.state.save().catch((error: Error) => this.context.logger.error({ err: error.message }, 'Cannot write the agent checkpoint'));
+  }
+
   /** Marks the task for a reconcile pass (coalesced). */
   poke(): void {
     if (this.#scheduled || this.#closed) return;
@@ -83,7 +88,7 @@ export class ManagedTask {
   /** ACS asked for a new desired status (only STOPPED moves it forward). */
   stopRequested(): void {
     if (this.task.desiredStatus !== 'STOPPED') this.task.desiredStatus = 'STOPPED';
-    void this.context.state.save();
+    this.#save();
     this.poke();
   }
 
@@ -157,7 +162,7 @@ export class ManagedTask {
     if (health && health.status !== container.health.status) container.health = health;
     const moved = applyContainerChange(container, change);
     if (moved) this.context.logger.info({ taskArn: this.task.arn, container: container.name, knownStatus: container.knownStatus, exitCode: container.knownExitCode }, 'Container status changed');
-    void this.context.state.save();
+    this.#save();
     this.poke();
   }
 
@@ -166,7 +171,7 @@ export class ManagedTask {
     const now = this.context.clock.now();
     const desiredChanged = updateDesiredStatus(task, now);
     const knownChanged = updateKnownStatus(task, now);
-    if (desiredChanged || knownChanged) void this.context.state.save();
+    if (desiredChanged || knownChanged) this.#save();
     if (knownChanged) this.context.logger.info({ taskArn: task.arn, knownStatus: task.knownStatus, desiredStatus: task.desiredStatus }, 'Task status changed');
     for (const container of task.containers) if (container.knownStatus === 'STOPPED') this.context.resources?.release(container);
     this.#emitChanges();
@@ -189,7 +194,7 @@ export class ManagedTask {
       target.desiredStatus = 'STOPPED';
       task.desiredStatus = 'STOPPED';
       this.context.logger.warn({ taskArn: task.arn, container: target.name, reason: plan.failure.reason }, 'Stopping the task: a dependency cannot be met');
-      void this.context.state.save();
+      this.#save();
       this.poke();
       return;
     }
@@ -228,7 +233,7 @@ export class ManagedTask {
     const container = this.task.containers.find((candidate) => candidate.name === step.container)!;
     if (step.kind === 'markStopped') {
       applyContainerChange(container, { status: 'STOPPED' });
-      void this.context.state.save();
+      this.#save();
       this.poke();
       return;
     }
@@ -334,7 +339,7 @@ export class ManagedTask {
       default:
         break;
     }
-    void this.context.state.save();
+    this.#save();
     this.poke();
   }
 

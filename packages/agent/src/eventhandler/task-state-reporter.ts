@@ -109,7 +109,8 @@ export class TaskStateReporter {
       }
       if (error === undefined) {
         this.options.logger.info(describe(change.request), 'Task state change submitted');
-        await change.markSent();
+        // Not recording it only means it may be sent again after a restart, never that it is lost.
+        await change.markSent().catch((failure: Error) => this.options.logger.error({ ...describe(change.request), err: failure.message }, 'Cannot record the sent state change'));
         return;
       }
       if (isInvalidParameter(error)) {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import {
   CreateClusterCommand,
@@ -132,12 +133,18 @@ export class EngineTestBed {
     return answer.tasks![0]!;
   }
 
-  /** Waits until the control plane has the task at `status` (RUNNING or STOPPED). */
+  /**
+   * Waits until the agent has reported the task at `status` (RUNNING or STOPPED), then reads it back from
+   * the control plane. The wait watches the proxy's record rather than polling the API, which would
+   * load the one event loop the agent and the control plane share.
+   */
   async waitForStatus(taskArn: string, status: 'RUNNING' | 'STOPPED', timeoutMs = 60_000): Promise<Task> {
-    return waitFor(`task ${taskArn} ${status}`, async () => {
-      const task = await this.describe(taskArn);
-      return task.lastStatus === status ? task : undefined;
-    }, timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    while (!this.proxy.changesFor(taskArn).includes(`task:${status}`)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for task ${taskArn} ${status}; reported: ${this.proxy.changesFor(taskArn).join(', ') || 'nothing'}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return this.describe(taskArn);
   }
 
   async stopTask(taskArn: string): Promise<void> {
@@ -163,6 +170,8 @@ export class EngineTestBed {
 
   async cleanup(): Promise<void> {
     await Promise.all(this.agents.map((agent) => agent.stop()));
+    // ENGINE_TEST_LOG=<file> keeps what the agents logged, for a failing run.
+    if (process.env.ENGINE_TEST_LOG) writeFileSync(process.env.ENGINE_TEST_LOG, this.agents.map((agent) => agent.logger.text()).join('\n'));
     const ids = this.containers().map((container) => container.id);
     if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
     const volumes = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `name=${this.runId}`], { encoding: 'utf8' }).split('\n').filter(Boolean);

@@ -1,0 +1,264 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { buildBusyboxImage, removeImages } from './busybox-image';
+import { EngineTestBed, freePort, type AgentHandle } from './engine-harness';
+
+// The engine's behaviour through the local control plane and the real Docker engine: each test runs
+// its own task concurrently with the others on one agent, and checks what the control plane was told
+// and what Docker shows.
+
+let bed: EngineTestBed;
+let agent: AgentHandle;
+let introspectionPort: number;
+let hostDir: string;
+const image = `fractal-engine-test/busybox:${process.pid}`;
+
+beforeAll(async () => {
+  await buildBusyboxImage([image]);
+  hostDir = mkdtempSync(path.join(tmpdir(), 'engine-host-volume-'));
+  bed = await new EngineTestBed().start();
+  introspectionPort = await freePort();
+  agent = bed.startAgent({ ECS_CONTAINER_STOP_TIMEOUT: '2s' }, { introspectionPort });
+  await bed.waitForEngine(agent);
+}, 60_000);
+
+afterAll(async () => {
+  await bed?.cleanup();
+  removeImages([image]);
+  rmSync(hostDir, { recursive: true, force: true });
+});
+
+const container = (name: string, command: string, more: Partial<ContainerDefinition> = {}): ContainerDefinition => ({
+  name,
+  image,
+  memory: 32,
+  essential: true,
+  command: ['sh', '-c', command],
+  ...more,
+});
+
+const definition = (family: string, containers: ContainerDefinition[], more: Partial<RegisterTaskDefinitionCommandInput> = {}): RegisterTaskDefinitionCommandInput => ({
+  family,
+  containerDefinitions: containers,
+  ...more,
+});
+
+async function runToStop(def: RegisterTaskDefinitionCommandInput) {
+  const [arn] = await bed.run(def);
+  return bed.waitForStatus(arn!, 'STOPPED', 90_000);
+}
+
+function inspect(id: string): { Config: { Labels: Record<string, string> }; HostConfig: Record<string, unknown> } {
+  return JSON.parse(execFileSync('docker', ['inspect', id], { encoding: 'utf8' }))[0];
+}
+
+describe('the Docker task engine', () => {
+  it.concurrent('reports a non-essential container that exits without stopping the task', async () => {
+    const stopped = await runToStop(
+      definition('nonessential', [container('side', 'exit 3', { essential: false }), container('main', 'sleep 3; exit 0')]),
+    );
+    expect(EngineTestBed.exitCodes(stopped)).toEqual({ side: 3, main: 0 });
+  });
+
+  it.concurrent('stops every container when an essential one exits (a container ignoring SIGTERM is killed after the stop timeout)', async () => {
+    const stopped = await runToStop(definition('essential', [container('main', 'sleep 1; exit 1'), container('side', 'sleep 600', { essential: false })]));
+    expect(EngineTestBed.exitCodes(stopped)).toEqual({ main: 1, side: 137 });
+    expect(stopped.stoppedReason).toBeTruthy();
+  });
+
+  it.concurrent('a container with its own stopTimeout that exits on SIGTERM stops with its own exit code', async () => {
+    const stopped = await runToStop(
+      definition('graceful', [
+        container('main', 'sleep 1; exit 0'),
+        container('graceful', "trap 'exit 7' TERM; while true; do sleep 1; done", { essential: false, stopTimeout: 10 }),
+      ]),
+    );
+    expect(EngineTestBed.exitCodes(stopped)).toEqual({ main: 0, graceful: 7 });
+  });
+
+  it.concurrent('binds a dynamic host port, reports it in the network bindings, and serves on it until StopTask', async () => {
+    const [arn] = await bed.run(definition('ports', [container('web', 'httpd -f -p 80 -h /www', { portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] })]));
+    const running = await bed.waitForStatus(arn!, 'RUNNING');
+    const binding = running.containers![0]!.networkBindings![0]!;
+    expect(binding).toMatchObject({ containerPort: 80, protocol: 'tcp' });
+    expect(binding.hostPort).toBeGreaterThan(0);
+    const page = await fetch(`http://127.0.0.1:${binding.hostPort}/index.html`).then((response) => response.text());
+    expect(page).toContain('hello from the test image');
+    await bed.stopTask(arn!);
+    const stopped = await bed.waitForStatus(arn!, 'STOPPED');
+    expect(stopped.containers![0]!.exitCode).toBe(137);
+  });
+
+  it.concurrent('passes environment, dockerLabels, working directory, user and hostname to Docker, and labels the container as upstream', async () => {
+    const stopped = await runToStop(
+      definition('settings', [
+        container('check', '[ "$GREETING" = hello ] && [ "$(pwd)" = /tmp ] && [ "$(id -u)" = 65534 ] && [ "$(hostname)" = probe ] && exit 42; exit 1', {
+          environment: [{ name: 'GREETING', value: 'hello' }],
+          dockerLabels: { 'team.name': 'engine', 'com.amazonaws.ecs.cluster': 'spoofed' },
+          workingDirectory: '/tmp',
+          user: 'nobody',
+          hostname: 'probe',
+        }),
+      ]),
+    );
+    expect(EngineTestBed.exitCodes(stopped)).toEqual({ check: 42 });
+    const labels = inspect(stopped.containers![0]!.runtimeId!).Config.Labels;
+    expect(labels).toMatchObject({
+      'team.name': 'engine',
+      'com.amazonaws.ecs.cluster': bed.cluster,
+      'com.amazonaws.ecs.task-arn': stopped.taskArn,
+      'com.amazonaws.ecs.container-name': 'check',
+      'com.amazonaws.ecs.task-definition-family': `settings-${bed.runId}`,
+      'com.amazonaws.ecs.task-definition-version': '1',
+    });
+  });
+
+  it.concurrent('read-only root, tmpfs, shm size, ulimits, extra hosts, init and capabilities reach the container', async () => {
+    const checks = [
+      'touch /probe 2>/dev/null && exit 1',
+      'grep -q " /scratch tmpfs " /proc/mounts || exit 2',
+      'grep -q "/dev/shm.*size=102400k" /proc/mounts || exit 3',
+      '[ "$(ulimit -n)" = 123 ] || exit 4',
+      'grep -q "10.1.2.3.*probe.local" /etc/hosts || exit 5',
+      '[ "$(cat /proc/1/comm)" = docker-init ] || exit 6',
+      'eff=$(grep CapEff /proc/self/status | cut -f2); [ $(( 0x$eff >> 21 & 1 )) = 1 ] || exit 7; [ $(( 0x$eff >> 27 & 1 )) = 0 ] || exit 8',
+      'exit 42',
+    ].join('; ');
+    const stopped = await runToStop(
+      definition('linux', [
+        container('check', checks, {
+          readonlyRootFilesystem: true,
+          ulimits: [{ name: 'nofile', softLimit: 123, hardLimit: 234 }],
+          extraHosts: [{ hostname: 'probe.local', ipAddress: '10.1.2.3' }],
+          linuxParameters: {
+            initProcessEnabled: true,
+            sharedMemorySize: 100,
+            tmpfs: [{ containerPath: '/scratch', size: 16 }],
+            capabilities: { add: ['SYS_ADMIN'], drop: ['MKNOD'] },
+          },
+        }),
+      ]),
+    );
+    expect(EngineTestBed.exitCodes(stopped)).toEqual({ check: 42 });
+  });
+
+  it.concurrent('asks Docker for a privileged container (and runs it where the host allows)', async () => {
+    const hostAllows = spawnSync('docker', ['run', '--rm', '--privileged', image, 'true']).status === 0;
+    const stopped = await runToStop(definition('privileged', [container('check', 'mount -t tmpfs none /mnt && exit 42; exit 1', { privileged: true })]));
+    expect(inspect(stopped.containers![0]!.runtimeId!).HostConfig.Privileged).toBe(true);
+    if (hostAllows) expect(EngineTestBed.exitCodes(stopped)).toEqual({ check: 42 });
+    else expect(stopped.containers![0]!.reason).toMatch(/^CannotStartContainerError: /);
+  });
+
+  it.concurrent('shares host and empty-host volumes between containers, after the writer succeeded', async () => {
+    const stopped = await runToStop(
+      definition(
+        'volumes',
+        [
+          container('writer', 'echo from-writer > /host/out && echo scratch > /scratch/out', {
+            essential: false,
+            mountPoints: [
+              { sourceVolume: 'host', containerPath: '/host' },
+              { sourceVolume: 'scratch', containerPath: '/scratch' },
+            ],
+          }),
+          container('reader', 'grep -q from-writer /host/out && grep -q scratch /scratch/out && exit 42; exit 1', {
+            dependsOn: [{ containerName: 'writer', condition: 'SUCCESS' }],
+            mountPoints: [
+              { sourceVolume: 'host', containerPath: '/host', readOnly: true },
+              { sourceVolume: 'scratch', containerPath: '/scratch' },
+            ],
+          }),
+        ],
+        { volumes: [{ name: 'host', host: { sourcePath: hostDir } }, { name: 'scratch', host: {} }] },
+      ),
+    );
+    expect(EngineTestBed.exitCodes(stopped)).toEqual({ writer: 0, reader: 42 });
+    expect(readFileSync(path.join(hostDir, 'out'), 'utf8')).toBe('from-writer\n');
+  });
+
+  it.concurrent('provisions task-scoped and shared Docker volumes (shared ones outlive the task)', async () => {
+    const shared = `shared-${bed.runId}`;
+    const mounts = [
+      { sourceVolume: 'task', containerPath: '/task' },
+      { sourceVolume: 'shared', containerPath: '/shared' },
+    ];
+    const stopped = await runToStop(
+      definition(
+        'dockervolumes',
+        [
+          container('writer', 'echo t > /task/f && echo s > /shared/f', { essential: false, mountPoints: mounts }),
+          container('reader', 'grep -q t /task/f && grep -q s /shared/f && exit 42; exit 1', { dependsOn: [{ containerName: 'writer', condition: 'SUCCESS' }], mountPoints: mounts }),
+        ],
+        {
+          volumes: [
+            { name: 'task', dockerVolumeConfiguration: { scope: 'task', driver: 'local', labels: { purpose: 'test' } } },
+            { name: 'shared', dockerVolumeConfiguration: { scope: 'shared', autoprovision: true, driver: 'local' } },
+          ],
+        },
+      ),
+    );
+    expect(EngineTestBed.exitCodes(stopped)).toEqual({ writer: 0, reader: 42 });
+    const volumes = execFileSync('docker', ['volume', 'ls', '-q'], { encoding: 'utf8' }).split('\n');
+    expect(volumes).toContain(shared);
+    expect(volumes.some((name) => name.startsWith(`ecs-dockervolumes-${bed.runId}-1-task-`))).toBe(true);
+  });
+
+  it.concurrent('fails a bad task alone with a clear reason while a good one runs', async () => {
+    const engine = agent.engine();
+    const [good] = await bed.run(definition('good', [container('main', 'sleep 2; exit 42')]));
+    const badArn = (suffix: string) => `arn:aws:ecs:us-east-1:000000000000:task/${bed.cluster}/bad-${suffix}`;
+    const base = { family: 'bad', version: '1', desiredStatus: 'RUNNING' };
+    const badContainer = { name: 'main', image, essential: true, command: ['sh', '-c', 'exit 0'], memory: 32 };
+    await engine.addTask({ ...base, arn: badArn('json'), containers: [{ ...badContainer, dockerConfig: { config: '{not json' } }] }, { messageId: 'm1' });
+    await engine.addTask({ ...base, arn: badArn('volume'), containers: [{ ...badContainer, mountPoints: [{ sourceVolume: 'nope', containerPath: '/x' }] }] }, { messageId: 'm2' });
+    await engine.addTask({ ...base, arn: badArn('image'), containers: [{ ...badContainer, image: '127.0.0.1:1/missing/image:latest' }] }, { messageId: 'm3' });
+    const reasonOf = (suffix: string) => {
+      const task = engine.tasks().find((candidate) => candidate.arn === badArn(suffix));
+      if (task) return task.knownStatus === 'STOPPED' ? (task.containers[0]!.applyingError?.message ?? 'stopped without a reason') : undefined;
+      const refused = agent.logger.records.find((record) => record.msg === 'Task refused' && record.fields.taskArn === badArn(suffix));
+      return refused ? String(refused.fields.reason) : undefined;
+    };
+    const { waitFor } = await import('../agent-harness');
+    expect(await waitFor('the invalid dockerConfig task to stop', () => reasonOf('json'), 60_000)).toMatch(/dockerConfig\.config/);
+    expect(await waitFor('the unknown-volume task to stop', () => reasonOf('volume'), 60_000)).toMatch(/nope/);
+    expect(await waitFor('the missing-image task to stop', () => reasonOf('image'), 60_000)).toMatch(/missing\/image/);
+    const stopped = await bed.waitForStatus(good!, 'STOPPED', 60_000);
+    expect(EngineTestBed.exitCodes(stopped)).toEqual({ main: 42 });
+  });
+
+  it.concurrent('serves the introspection API: metadata, tasks by ARN and by full and short Docker ID, license, and the command list', async () => {
+    const [arn] = await bed.run(definition('introspect', [container('main', 'sleep 600')]));
+    const running = await bed.waitForStatus(arn!, 'RUNNING');
+    const dockerId = running.containers![0]!.runtimeId!;
+    const get = async (route: string) => {
+      const response = await fetch(`http://127.0.0.1:${introspectionPort}${route}`);
+      return { status: response.status, body: route === '/license' ? await response.text() : await response.json() };
+    };
+    const metadata = await get('/v1/metadata');
+    expect(metadata.body).toEqual({ Cluster: bed.cluster, ContainerInstanceArn: expect.stringContaining('container-instance/'), Version: expect.stringMatching(/^Amazon ECS Agent - v\S+ \(\*?\w+\)$/) });
+    const byArn = await get(`/v1/tasks?taskarn=${encodeURIComponent(arn!)}`);
+    expect(byArn.body).toMatchObject({ Arn: arn, KnownStatus: 'RUNNING', DesiredStatus: 'RUNNING', Family: `introspect-${bed.runId}`, Containers: [{ DockerId: dockerId, Name: 'main' }] });
+    expect((await get(`/v1/tasks?dockerid=${dockerId}`)).body).toMatchObject({ Arn: arn });
+    expect((await get(`/v1/tasks?dockerid=${dockerId.slice(0, 12)}`)).body).toMatchObject({ Arn: arn });
+    expect((await get('/v1/tasks?taskarn=arn:aws:ecs:us-east-1:000000000000:task/none')).status).toBe(404);
+    expect(((await get('/v1/tasks')).body as { Tasks: { Arn: string }[] }).Tasks.map((task) => task.Arn)).toContain(arn);
+    expect((await get('/license')).body).toContain('Apache License');
+    expect((await get('/anything')).body).toEqual({ AvailableCommands: ['/v1/metadata', '/v1/tasks', '/license'] });
+    await bed.stopTask(arn!);
+    await bed.waitForStatus(arn!, 'STOPPED');
+  });
+
+  it.concurrent('reports every change once, in order: containers RUNNING with their runtime IDs, then STOPPED with exit codes', async () => {
+    const [arn] = await bed.run(definition('order', [container('main', 'sleep 2; exit 5')]));
+    await bed.waitForStatus(arn!, 'STOPPED');
+    await agent.engine().whenReported();
+    expect(bed.proxy.changesFor(arn!)).toEqual(['main:RUNNING', 'task:RUNNING', 'main:STOPPED', 'task:STOPPED']);
+    const stoppedCall = bed.proxy.seen.find((call) => call.body.task === arn && call.body.status === 'STOPPED')!;
+    expect(stoppedCall.body.containers![0]).toMatchObject({ containerName: 'main', status: 'STOPPED', exitCode: 5, runtimeId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(existsSync(path.join(bed.harness.agentDir, 'ecs_agent_data.json'))).toBe(true);
+  });
+});
