@@ -55,21 +55,24 @@ function inspect(id: string): { Config: { Labels: Record<string, string> }; Host
   return JSON.parse(execFileSync('docker', ['inspect', id], { encoding: 'utf8' }))[0];
 }
 
+/** Each test runs concurrently with the others; Docker on 2 busy cores can take a while. */
+const test = (name: string, body: () => Promise<void>) => it.concurrent(name, body, 150_000);
+
 describe('the Docker task engine', () => {
-  it.concurrent('reports a non-essential container that exits without stopping the task', async () => {
+  test('reports a non-essential container that exits without stopping the task', async () => {
     const stopped = await runToStop(
       definition('nonessential', [container('side', 'exit 3', { essential: false }), container('main', 'sleep 3; exit 0')]),
     );
     expect(EngineTestBed.exitCodes(stopped)).toEqual({ side: 3, main: 0 });
   });
 
-  it.concurrent('stops every container when an essential one exits (a container ignoring SIGTERM is killed after the stop timeout)', async () => {
+  test('stops every container when an essential one exits (a container ignoring SIGTERM is killed after the stop timeout)', async () => {
     const stopped = await runToStop(definition('essential', [container('main', 'sleep 1; exit 1'), container('side', 'sleep 600', { essential: false })]));
     expect(EngineTestBed.exitCodes(stopped)).toEqual({ main: 1, side: 137 });
     expect(stopped.stoppedReason).toBeTruthy();
   });
 
-  it.concurrent('a container with its own stopTimeout that exits on SIGTERM stops with its own exit code', async () => {
+  test('a container with its own stopTimeout that exits on SIGTERM stops with its own exit code', async () => {
     const stopped = await runToStop(
       definition('graceful', [
         container('main', 'sleep 1; exit 0'),
@@ -79,7 +82,7 @@ describe('the Docker task engine', () => {
     expect(EngineTestBed.exitCodes(stopped)).toEqual({ main: 0, graceful: 7 });
   });
 
-  it.concurrent('binds a dynamic host port, reports it in the network bindings, and serves on it until StopTask', async () => {
+  test('binds a dynamic host port, reports it in the network bindings, and serves on it until StopTask', async () => {
     const [arn] = await bed.run(definition('ports', [container('web', 'httpd -f -p 80 -h /www', { portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }] })]));
     const running = await bed.waitForStatus(arn!, 'RUNNING');
     const binding = running.containers![0]!.networkBindings![0]!;
@@ -92,7 +95,7 @@ describe('the Docker task engine', () => {
     expect(stopped.containers![0]!.exitCode).toBe(137);
   });
 
-  it.concurrent('passes environment, dockerLabels, working directory, user and hostname to Docker, and labels the container as upstream', async () => {
+  test('passes environment, dockerLabels, working directory, user and hostname to Docker, and labels the container as upstream', async () => {
     const stopped = await runToStop(
       definition('settings', [
         container('check', '[ "$GREETING" = hello ] && [ "$(pwd)" = /tmp ] && [ "$(id -u)" = 65534 ] && [ "$(hostname)" = probe ] && exit 42; exit 1', {
@@ -116,7 +119,7 @@ describe('the Docker task engine', () => {
     });
   });
 
-  it.concurrent('read-only root, tmpfs, shm size, ulimits, extra hosts, init and capabilities reach the container', async () => {
+  test('read-only root, tmpfs, shm size, ulimits, extra hosts, init and capabilities reach the container', async () => {
     const checks = [
       'touch /probe 2>/dev/null && exit 1',
       'grep -q " /scratch tmpfs " /proc/mounts || exit 2',
@@ -145,7 +148,7 @@ describe('the Docker task engine', () => {
     expect(EngineTestBed.exitCodes(stopped)).toEqual({ check: 42 });
   });
 
-  it.concurrent('asks Docker for a privileged container (and runs it where the host allows)', async () => {
+  test('asks Docker for a privileged container (and runs it where the host allows)', async () => {
     const hostAllows = spawnSync('docker', ['run', '--rm', '--privileged', image, 'true']).status === 0;
     const stopped = await runToStop(definition('privileged', [container('check', 'mount -t tmpfs none /mnt && exit 42; exit 1', { privileged: true })]));
     expect(inspect(stopped.containers![0]!.runtimeId!).HostConfig.Privileged).toBe(true);
@@ -153,7 +156,7 @@ describe('the Docker task engine', () => {
     else expect(stopped.containers![0]!.reason).toMatch(/^CannotStartContainerError: /);
   });
 
-  it.concurrent('shares host and empty-host volumes between containers, after the writer succeeded', async () => {
+  test('shares host and empty-host volumes between containers, after the writer succeeded', async () => {
     const stopped = await runToStop(
       definition(
         'volumes',
@@ -180,11 +183,11 @@ describe('the Docker task engine', () => {
     expect(readFileSync(path.join(hostDir, 'out'), 'utf8')).toBe('from-writer\n');
   });
 
-  it.concurrent('provisions task-scoped and shared Docker volumes (shared ones outlive the task)', async () => {
+  test('provisions task-scoped and shared Docker volumes (shared ones outlive the task)', async () => {
     const shared = `shared-${bed.runId}`;
     const mounts = [
       { sourceVolume: 'task', containerPath: '/task' },
-      { sourceVolume: 'shared', containerPath: '/shared' },
+      { sourceVolume: shared, containerPath: '/shared' },
     ];
     const stopped = await runToStop(
       definition(
@@ -196,7 +199,7 @@ describe('the Docker task engine', () => {
         {
           volumes: [
             { name: 'task', dockerVolumeConfiguration: { scope: 'task', driver: 'local', labels: { purpose: 'test' } } },
-            { name: 'shared', dockerVolumeConfiguration: { scope: 'shared', autoprovision: true, driver: 'local' } },
+            { name: shared, dockerVolumeConfiguration: { scope: 'shared', autoprovision: true, driver: 'local' } },
           ],
         },
       ),
@@ -207,7 +210,7 @@ describe('the Docker task engine', () => {
     expect(volumes.some((name) => name.startsWith(`ecs-dockervolumes-${bed.runId}-1-task-`))).toBe(true);
   });
 
-  it.concurrent('fails a bad task alone with a clear reason while a good one runs', async () => {
+  test('fails a bad task alone with a clear reason while a good one runs', async () => {
     const engine = agent.engine();
     const [good] = await bed.run(definition('good', [container('main', 'sleep 2; exit 42')]));
     const badArn = (suffix: string) => `arn:aws:ecs:us-east-1:000000000000:task/${bed.cluster}/bad-${suffix}`;
@@ -230,7 +233,7 @@ describe('the Docker task engine', () => {
     expect(EngineTestBed.exitCodes(stopped)).toEqual({ main: 42 });
   });
 
-  it.concurrent('serves the introspection API: metadata, tasks by ARN and by full and short Docker ID, license, and the command list', async () => {
+  test('serves the introspection API: metadata, tasks by ARN and by full and short Docker ID, license, and the command list', async () => {
     const [arn] = await bed.run(definition('introspect', [container('main', 'sleep 600')]));
     const running = await bed.waitForStatus(arn!, 'RUNNING');
     const dockerId = running.containers![0]!.runtimeId!;
@@ -239,7 +242,7 @@ describe('the Docker task engine', () => {
       return { status: response.status, body: route === '/license' ? await response.text() : await response.json() };
     };
     const metadata = await get('/v1/metadata');
-    expect(metadata.body).toEqual({ Cluster: bed.cluster, ContainerInstanceArn: expect.stringContaining('container-instance/'), Version: expect.stringMatching(/^Amazon ECS Agent - v\S+ \(\*?\w+\)$/) });
+    expect(metadata.body).toEqual({ Cluster: bed.cluster, ContainerInstanceArn: expect.stringContaining('container-instance/'), Version: expect.stringMatching(/^Amazon ECS Agent - v\S+ \(\*?\w*\)$/) });
     const byArn = await get(`/v1/tasks?taskarn=${encodeURIComponent(arn!)}`);
     expect(byArn.body).toMatchObject({ Arn: arn, KnownStatus: 'RUNNING', DesiredStatus: 'RUNNING', Family: `introspect-${bed.runId}`, Containers: [{ DockerId: dockerId, Name: 'main' }] });
     expect((await get(`/v1/tasks?dockerid=${dockerId}`)).body).toMatchObject({ Arn: arn });
@@ -252,7 +255,7 @@ describe('the Docker task engine', () => {
     await bed.waitForStatus(arn!, 'STOPPED');
   });
 
-  it.concurrent('reports every change once, in order: containers RUNNING with their runtime IDs, then STOPPED with exit codes', async () => {
+  test('reports every change once, in order: containers RUNNING with their runtime IDs, then STOPPED with exit codes', async () => {
     const [arn] = await bed.run(definition('order', [container('main', 'sleep 2; exit 5')]));
     await bed.waitForStatus(arn!, 'STOPPED');
     await agent.engine().whenReported();
