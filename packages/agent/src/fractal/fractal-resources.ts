@@ -56,7 +56,6 @@ export class FractalResources {
       await state.save();
     }
     const fractal = container.fractal;
-    await createHostDirectories(settings.hostRoot, containerDirectories(task, container, fractal.id, extra), settings.dirMode);
     if (fractal.devices.length === 0 && !fractal.devicesReleased && container.type === 'NORMAL') {
       const inUse = new Set(
         this.#containers()
@@ -67,6 +66,8 @@ export class FractalResources {
       fractal.provider = this.options.provider.name;
       if (fractal.devices.length > 0) await state.save();
     }
+    // Last: a container that cannot get its devices leaves no directories behind.
+    await createHostDirectories(settings.hostRoot, containerDirectories(task, container, fractal.id, extra), settings.dirMode);
   }
 
   /** The container stopped: its devices go back (once). Safe to call on every reconcile. */
@@ -81,7 +82,8 @@ export class FractalResources {
         fractal.devicesReleased = true;
         this.#releasing.delete(container);
         return this.options.state.save();
-      });
+      })
+      .catch((error: Error) => this.options.logger.error({ err: error.message }, 'Cannot write the agent checkpoint'));
   }
 
   /** After task cleanup: the directories the agent made go, unless ECS_FRACTAL_KEEP_DIRS. */
