@@ -5,7 +5,7 @@ import type { DockerClient } from '../dockerclient';
 import type { StateChangeApi } from '../eventhandler';
 import { createFractalResources, misplacedPlaceholder, withFractalResources } from '../fractal';
 import type { AgentCheckpoint } from '../statemanager';
-import { directTaskImages } from './direct-task-images';
+import { DockerImageManager, EngineAuthError, EngineRegistryAuth } from './image';
 import type { EngineSettings, TaskImages } from './engine-context';
 import { engineSettings } from './engine-settings';
 import { DockerTaskEngine, type TaskModel } from './docker-task-engine';
@@ -20,7 +20,7 @@ export interface EngineDependencies {
   logger: Logger;
   random?: () => number;
   randomSource?: RandomSource;
-  /** Default: ECS_IMAGE_PULL_BEHAVIOR over the Docker client. */
+  /** Default: the image manager (pull behaviour, registry auth, image states and cleanup). */
   images?: TaskImages;
   /** Test hook: shorter cleanup waits and drain intervals than the configuration allows. */
   settings?: Partial<EngineSettings>;
@@ -43,11 +43,23 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
     },
     dockerNameFor: (task, container) => newDockerContainerName(task, container, randomSource),
   };
+  let auth = EngineRegistryAuth.none;
+  try {
+    auth = EngineRegistryAuth.parse(deps.config.docker.authType, deps.config.docker.authData);
+  } catch (error) {
+    if (!(error instanceof EngineAuthError)) throw error;
+    deps.logger.error({ err: error.message }, 'ECS_ENGINE_AUTH_DATA cannot be used; pulling without registry credentials');
+  }
   const images =
     deps.images ??
-    directTaskImages(deps.docker, deps.config.images.pullBehavior, {
-      timeoutMs: deps.config.images.pullTimeoutMs,
-      inactivityTimeoutMs: deps.config.images.pullInactivityTimeoutMs,
+    new DockerImageManager({
+      docker: deps.docker,
+      clock: deps.clock,
+      logger: deps.logger,
+      images: deps.config.images,
+      auth,
+      taskCleanupWaitMs: deps.config.tasks.cleanupWaitMs,
+      onStateChange: () => void deps.checkpoint.save().catch(() => undefined),
     });
   const resources = createFractalResources({
     settings: deps.config.fractal,

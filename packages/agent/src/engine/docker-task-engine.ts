@@ -61,7 +61,7 @@ export class DockerTaskEngine implements TaskEngine {
       removeTask: (arn) => this.#remove(arn),
       ...(options.resources ? { resources: options.resources } : {}),
     };
-    options.checkpoint.attachEngine(() => ({ tasks: [...this.#tasks.values()].map((managed) => managed.task), images: [] }));
+    options.checkpoint.attachEngine(() => ({ tasks: [...this.#tasks.values()].map((managed) => managed.task), images: options.images.imageStates?.() ?? [] }));
   }
 
   /**
@@ -73,6 +73,7 @@ export class DockerTaskEngine implements TaskEngine {
     this.#events = this.options.docker.subscribeEvents((event) => this.#onEvent(event), {
       onStreamError: (error) => this.options.logger.warn({ err: error.message }, 'Docker event stream interrupted; reconnecting'),
     });
+    this.options.images.loadImageStates?.(this.options.checkpoint.loadedEngine.images);
     const restored: ManagedTask[] = [];
     for (const [index, value] of this.options.checkpoint.loadedEngine.tasks.entries()) {
       const task = restoreTask(value);
@@ -93,12 +94,14 @@ export class DockerTaskEngine implements TaskEngine {
     );
     for (const managed of restored) managed.start();
     if (restored.length > 0) this.options.logger.info({ tasks: restored.length }, 'Restored tasks from the checkpoint');
+    this.options.images.startCleanup?.();
   }
 
   /** Stops watching Docker and retrying; containers keep running and the checkpoint keeps the tasks. */
   async close(): Promise<void> {
     this.#events?.close();
     this.#reporter.close();
+    await this.options.images.stopCleanup?.();
     for (const managed of this.#tasks.values()) managed.close();
     await this.options.checkpoint.save();
   }

@@ -35,10 +35,16 @@ export interface TaskImages {
   recordContainer(task: Task, container: Container): void;
   /** The container was removed: the image may be cleaned up once unused. */
   releaseContainer(task: Task, container: Container): void;
+  /** Image states for the checkpoint, and back from it. */
+  imageStates?(): unknown[];
+  loadImageStates?(entries: readonly unknown[]): void;
+  /** The image cleanup loop runs while the engine does. */
+  startCleanup?(): void;
+  stopCleanup?(): Promise<void>;
 }
 
 /** `failed` carries the pull error when the behaviour lets the task try the cached image anyway. */
-export type PullOutcome = { readonly pulled: true; readonly imageId?: string } | { readonly pulled: false; readonly error: Error };
+export type PullOutcome = { readonly pulled: true; readonly imageId?: string; readonly imageDigest?: string } | { readonly pulled: false; readonly error: Error };
 
 /** Turns a container into Docker create options; throws a TaskModelError naming the bad field. */
 export type ContainerRenderer = (task: Task, container: Container) => ContainerCreateOptions;

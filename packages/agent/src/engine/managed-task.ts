@@ -263,6 +263,7 @@ export class ManagedTask {
         if (!outcome.pulled) {
           this.context.logger.warn({ taskArn: this.task.arn, container: container.name, err: outcome.error.message }, 'Image pull failed; will try to run anyway');
         }
+        if (outcome.pulled && outcome.imageDigest) container.imageDigest = outcome.imageDigest;
         return { status: 'PULLED', ...(outcome.pulled && outcome.imageId ? { imageId: outcome.imageId } : {}) };
       }
       case 'create': {

@@ -12,6 +12,9 @@ import { EngineTestBed, freePort, type AgentHandle } from './engine-harness';
 
 let bed: EngineTestBed;
 let agent: AgentHandle;
+/** A second cluster whose agent cleans tasks up a second after they stop. */
+let cleanupBed: EngineTestBed;
+let cleanupAgent: AgentHandle;
 let introspectionPort: number;
 let hostDir: string;
 const image = `fractal-engine-test/busybox:${process.pid}`;
@@ -23,10 +26,14 @@ beforeAll(async () => {
   introspectionPort = await freePort();
   agent = bed.startAgent({ ECS_CONTAINER_STOP_TIMEOUT: '2s' }, { introspectionPort });
   await bed.waitForEngine(agent);
+  cleanupBed = await new EngineTestBed().start();
+  cleanupAgent = cleanupBed.startAgent({}, { engineSettings: { drainIntervalMs: [200, 400], cleanupWaitMs: 1_000, cleanupWaitJitterMs: 500 } });
+  await cleanupBed.waitForEngine(cleanupAgent);
 }, 60_000);
 
 afterAll(async () => {
   await bed?.cleanup();
+  await cleanupBed?.cleanup();
   removeImages([image]);
   rmSync(hostDir, { recursive: true, force: true });
 });
@@ -263,5 +270,22 @@ describe('the Docker task engine', () => {
     const stoppedCall = bed.proxy.seen.find((call) => call.body.task === arn && call.body.status === 'STOPPED')!;
     expect(stoppedCall.body.containers![0]).toMatchObject({ containerName: 'main', status: 'STOPPED', exitCode: 5, runtimeId: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(existsSync(path.join(bed.harness.agentDir, 'ecs_agent_data.json'))).toBe(true);
+  });
+
+  test('cleans a task up after ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION once STOPPED was reported: containers, task volumes and state', async () => {
+    const [arn] = await cleanupBed.run(
+      definition('cleanup', [container('main', 'echo x > /v/f; exit 0', { mountPoints: [{ sourceVolume: 'v', containerPath: '/v' }] })], {
+        volumes: [{ name: 'v', dockerVolumeConfiguration: { scope: 'task', driver: 'local' } }],
+      }),
+    );
+    const stopped = await cleanupBed.waitForStatus(arn!, 'STOPPED');
+    expect(EngineTestBed.exitCodes(stopped)).toEqual({ main: 0 });
+    const engine = cleanupAgent.engine();
+    const { waitFor } = await import('../agent-harness');
+    await waitFor('the task to be cleaned up', () => !engine.hasTask(arn!), 30_000);
+    expect(cleanupBed.containers()).toEqual([]);
+    const volumes = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `name=ecs-cleanup-${cleanupBed.runId}`], { encoding: 'utf8' }).trim();
+    expect(volumes).toBe('');
+    await waitFor('the checkpoint without the task', () => !readFileSync(path.join(cleanupBed.harness.agentDir, 'ecs_agent_data.json'), 'utf8').includes(arn!), 10_000);
   });
 });
