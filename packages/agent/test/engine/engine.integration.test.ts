@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { waitFor } from '../agent-harness';
 import { buildBusyboxImage, removeImages } from './busybox-image';
 import { EngineTestBed, freePort, type AgentHandle } from './engine-harness';
 
@@ -232,7 +233,6 @@ describe('the Docker task engine', () => {
       const refused = agent.logger.records.find((record) => record.msg === 'Task refused' && record.fields.taskArn === badArn(suffix));
       return refused ? String(refused.fields.reason) : undefined;
     };
-    const { waitFor } = await import('../agent-harness');
     expect(await waitFor('the invalid dockerConfig task to stop', () => reasonOf('json'), 60_000)).toMatch(/dockerConfig\.config/);
     expect(await waitFor('the unknown-volume task to stop', () => reasonOf('volume'), 60_000)).toMatch(/nope/);
     expect(await waitFor('the missing-image task to stop', () => reasonOf('image'), 60_000)).toMatch(/missing\/image/);
@@ -281,11 +281,23 @@ describe('the Docker task engine', () => {
     const stopped = await cleanupBed.waitForStatus(arn!, 'STOPPED');
     expect(EngineTestBed.exitCodes(stopped)).toEqual({ main: 0 });
     const engine = cleanupAgent.engine();
-    const { waitFor } = await import('../agent-harness');
     await waitFor('the task to be cleaned up', () => !engine.hasTask(arn!), 30_000);
     expect(cleanupBed.containers()).toEqual([]);
     const volumes = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `name=ecs-cleanup-${cleanupBed.runId}`], { encoding: 'utf8' }).trim();
     expect(volumes).toBe('');
     await waitFor('the checkpoint without the task', () => !readFileSync(path.join(cleanupBed.harness.agentDir, 'ecs_agent_data.json'), 'utf8').includes(arn!), 10_000);
+  });
+
+  test('reports a container removed behind its back as STOPPED with the reason', async () => {
+    const [arn] = await bed.run(definition('vanish', [container('main', 'sleep 600')]));
+    const running = await bed.waitForStatus(arn!, 'RUNNING');
+    execFileSync('docker', ['rm', '-f', running.containers![0]!.runtimeId!]);
+    const stopped = await bed.waitForStatus(arn!, 'STOPPED');
+    expect(stopped.containers![0]!.reason).toMatch(/^ContainerVanishedError: /);
+  });
+
+  test('reports an OOM-killed container with exit code 137 and the OutOfMemoryError reason', async () => {
+    const stopped = await runToStop(definition('oom', [container('main', 'exec tail /dev/zero', { memory: 16 })]));
+    expect(stopped.containers![0]).toMatchObject({ exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' });
   });
 });
