@@ -421,7 +421,7 @@ async function serveIntrospection(
   let delay = 1_000;
   while (!signal.aborted) {
     try {
-      return await startIntrospectionServer(options, '::', port);
+      return await startIntrospectionServer(options, undefined, port);
     } catch (error) {
       options.logger.warn({ port, err: (error as Error).message, retryInMs: delay }, 'Cannot serve the introspection endpoint; retrying');
       await clock.sleep(delay, signal);

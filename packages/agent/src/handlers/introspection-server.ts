@@ -80,9 +80,9 @@ function tasksResponse(query: URLSearchParams, source: IntrospectionSource): { s
 
 /**
  * The introspection server (port 51678). Read and write timeouts are 5 s as upstream; every request is
- * logged at debug.
+ * logged at debug. No host: every interface (IPv6 and IPv4 where the kernel has IPv6, else IPv4).
  */
-export async function startIntrospectionServer(options: IntrospectionOptions, host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function startIntrospectionServer(options: IntrospectionOptions, host: string | undefined, port: number): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const answer = introspectionResponse(request.url ?? '/', options);
     options.logger.debug({ method: request.method, path: request.url, status: answer.status }, 'Introspection request');
