@@ -17,6 +17,11 @@ export interface DeviceRequest {
 export interface DeviceProvider {
   readonly name: FractalDeviceProviderName;
   acquire(request: DeviceRequest): Promise<string[]>;
+  /**
+   * False when recorded devices died with an earlier agent process (uinput): a create retried after
+   * a restart asks for new ones. Absent: recorded devices stay valid.
+   */
+  holds?(state: FractalContainerState): boolean;
   release(state: FractalContainerState): Promise<void>;
 }
 

@@ -121,6 +121,16 @@ describe('FractalResources', () => {
     expect(fresh.containers[0]!.fractal!.id).not.toBe(before.containers[0]!.fractal!.id);
   });
 
+  it('asks again for devices that died with an earlier agent process (uinput) when a create is retried', async () => {
+    const task = fractalTask();
+    const container = task.containers[0]!;
+    container.fractal = { id: idOf(9), dirs: [`/fractal/${idOf(9)}`], devices: ['/dev/input/event5'], provider: 'uinput' };
+    const provider = { name: 'uinput' as const, holds: () => false, acquire: async () => ['/dev/input/event7'], release: async () => undefined };
+    const resources = new FractalResources({ settings: settings({ deviceProvider: 'uinput' }), provider, tasks: () => [task], state: { save: async () => undefined }, random: countingBytes(), logger: recordingLogger() });
+    await resources.prepare(task, container);
+    expect(container.fractal).toMatchObject({ id: idOf(9), devices: ['/dev/input/event7'] });
+  });
+
   it('removes the container directories after cleanup, leaving the shared parents', async () => {
     const task = fractalTask();
     const resources = manager([task]);

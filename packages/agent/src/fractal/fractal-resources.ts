@@ -56,6 +56,7 @@ export class FractalResources {
       await state.save();
     }
     const fractal = container.fractal;
+    if (fractal.devices.length > 0 && !fractal.devicesReleased && this.#provider(fractal).holds?.(fractal) === false) fractal.devices = [];
     if (fractal.devices.length === 0 && !fractal.devicesReleased && container.type === 'NORMAL') {
       const inUse = new Set(
         this.#containers()

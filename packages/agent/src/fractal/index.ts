@@ -11,3 +11,6 @@ export { DeviceProviderError, noDevices, type DeviceProvider, type DeviceRequest
 export { devicePool, type DevicePoolOptions } from './device-pool';
 export { expandDevicePool } from './device-glob';
 export { createFractalResources, type FractalDependencies } from './create-fractal-resources';
+export { UinputProvider, UINPUT_SOCKET_NAME, type UinputProviderOptions } from './uinput-provider';
+export { systemUinputIo, type UinputIo } from './uinput-io';
+export { FRACTAL_INPUT_DEVICES, type VirtualDeviceSpec } from './uinput-devices';
