@@ -120,6 +120,9 @@ test('a one-shot stats read of a running container', async () => {
   await client.startContainer(id);
   const stats = await client.containerStats(id);
   expect(stats.memory_stats.usage).toBeGreaterThan(0);
+  // One-shot: dockerd answers from one collection, without waiting for a previous sample.
+  expect(stats.preread).toMatch(/^0001-01-01/);
+  expect(stats.precpu_stats.cpu_usage.total_usage).toBe(0);
 }, SLOW);
 
 test('images: inspect, and typed errors for a missing one', async () => {

@@ -10,6 +10,7 @@ import type {
   ContainerSummary,
   DockerClient,
   DockerVersion,
+  DockerSystemInfo,
   ImageInspectInfo,
   ImageSummary,
   ListContainersOptions,
@@ -90,6 +91,8 @@ type ErrorKind = 'container' | 'image' | 'volume' | 'other';
 export class DockerodeDockerClient implements DockerClient {
   readonly #modem: Modem;
   readonly #lifecycle: ConcurrencyLimiter;
+  /** `/v1.41` when the daemon speaks it (asked once, from /version), else '' (no one-shot). */
+  #statsPrefix: Promise<string> | undefined;
 
   constructor(private readonly options: DockerodeClientOptions) {
     const docker = new Dockerode({ ...endpointOptions(options.endpoint), agent: new Agent({ keepAlive: true }) } as Dockerode.DockerOptions);
@@ -103,6 +106,10 @@ export class DockerodeDockerClient implements DockerClient {
 
   version(call?: CallOptions): Promise<DockerVersion> {
     return this.#call({ method: 'GET', path: '/version' }, call, { transition: 'version', timeoutMs: DOCKER_TIMEOUTS.version }, 'CannotGetDockerVersionError', 'other');
+  }
+
+  info(call?: CallOptions): Promise<DockerSystemInfo> {
+    return this.#call({ method: 'GET', path: '/info' }, call, { transition: 'info', timeoutMs: DOCKER_TIMEOUTS.version }, 'CannotGetDockerInfoError', 'other');
   }
 
   createContainer(name: string, options: ContainerCreateOptions, call?: CallOptions): Promise<string> {
@@ -173,9 +180,15 @@ export class DockerodeDockerClient implements DockerClient {
     );
   }
 
-  containerStats(id: string, call?: CallOptions): Promise<ContainerStats> {
+  /**
+   * One sample, answered at once (`one-shot`, API 1.41): without it dockerd waits for a second
+   * collection to fill `precpu_stats`. The call names API 1.41 in its path when the daemon speaks it,
+   * so one-shot is honoured whatever version an unversioned call would get.
+   */
+  async containerStats(id: string, call?: CallOptions): Promise<ContainerStats> {
+    const prefix = await this.#oneShotStatsPrefix();
     return this.#call(
-      { method: 'GET', path: `/containers/${encodeURIComponent(id)}/stats`, query: { stream: 0 } },
+      { method: 'GET', path: `${prefix}/containers/${encodeURIComponent(id)}/stats`, query: prefix ? { stream: false, 'one-shot': true } : { stream: false } },
       call,
       { transition: 'stats', timeoutMs: DOCKER_TIMEOUTS.stats },
       'CannotGetContainerStatsError',
@@ -303,6 +316,18 @@ export class DockerodeDockerClient implements DockerClient {
     }
   }
 
+  #oneShotStatsPrefix(): Promise<string> {
+    this.#statsPrefix ??= this.version().then(
+      (version) => (apiVersionAtLeast(version.ApiVersion, ONE_SHOT_STATS_API) ? `/v${ONE_SHOT_STATS_API}` : ''),
+      () => {
+        // Asked again at the next call; this one goes unversioned.
+        this.#statsPrefix = undefined;
+        return '';
+      },
+    );
+    return this.#statsPrefix;
+  }
+
   #dial<T>(request: Request, signal: AbortSignal, withStatus = false): Promise<T> {
     const statusCodes: Record<number, boolean> = { 200: true, 201: true, 204: true };
     for (const code of request.alsoOk ?? []) statusCodes[code] = true;
@@ -329,6 +354,22 @@ export class DockerodeDockerClient implements DockerClient {
       );
     });
   }
+}
+
+/** The first Engine API version with `one-shot` stats. */
+const ONE_SHOT_STATS_API = '1.41';
+
+/** Compares dotted API versions ("1.41" >= "1.9"); an unreadable version is not new enough. */
+function apiVersionAtLeast(version: string | undefined, wanted: string): boolean {
+  const parse = (text: string) => text.split('.').map(Number);
+  const have = parse(version ?? '');
+  if (have.some(Number.isNaN) || have.length < 2) return false;
+  const want = parse(wanted);
+  for (let i = 0; i < want.length; i += 1) {
+    const a = have[i] ?? 0;
+    if (a !== want[i]) return a > want[i]!;
+  }
+  return true;
 }
 
 function endpointOptions(endpoint: string): Dockerode.DockerOptions {
