@@ -1,7 +1,7 @@
 import { buildInfo } from '@fractal-ecs/common';
-import { ExitCode, LICENSE_TEXT, runAgent, runHealthcheck } from './app';
+import { ExitCode, LICENSE_TEXT, runAgent, runHealthcheck, systemHostFacts } from './app';
 import { AGENT_FLAGS_USAGE, loadAgentConfig, parseAgentFlags, readConfigFileFromDisk, AgentConfigError, type AgentConfig } from './config';
-import { capabilityAttributes } from './ecsclient';
+import { capabilityAttributes, supportedDockerApiVersions } from './ecsclient';
 
 // amazon-ecs-agent: the process ecs-init runs in the agent container. Flags follow Go's flag package
 // (`-version`, `--healthcheck`, `-loglevel debug`); the exit code tells ecs-init what to do next.
@@ -24,7 +24,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (flags.healthcheck) return runHealthcheck(healthcheckHost());
   if (flags.ecsAttributes) {
-    for (const { name, value } of capabilityAttributes(configForFlags().config)) process.stdout.write(`${name}\t${value ?? ''}\n`);
+    const config = configForFlags().config;
+    // Like upstream, the Docker API versions come from the daemon; none are listed when it does not answer.
+    const api = (await systemHostFacts(config.docker.endpoint).dockerApiRange?.()) ?? {};
+    for (const { name, value } of capabilityAttributes(config, { apiVersions: supportedDockerApiVersions(api.min, api.max) })) process.stdout.write(`${name}\t${value ?? ''}\n`);
     return ExitCode.success;
   }
 

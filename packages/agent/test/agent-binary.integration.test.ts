@@ -79,6 +79,9 @@ describe('dist/amazon-ecs-agent', () => {
     expect(bad.output.text).toContain('flag provided but not defined: -no-such-flag');
     const attributes = run(['-ecs-attributes'], { AWS_DEFAULT_REGION: DEFAULT_REGION, ECS_AGENT_CONFIG_FILE_PATH: path.join(harness.agentDir, 'absent.json') });
     await expect(attributes.exited).resolves.toBe(0);
-    expect(attributes.output.text).toBe('ecs.capability.full-sync\t\n');
+    // The capability list (capabilities.test.ts) with the Docker API versions the daemon serves.
+    expect(attributes.output.text).toMatch(/^com\.amazonaws\.ecs\.capability\.docker-remote-api\.1\.32\t$/m);
+    expect(attributes.output.text).toMatch(/^ecs\.capability\.secrets\.asm\.environment-variables\t$/m);
+    expect(attributes.output.text.endsWith('ecs.capability.full-sync\t\n')).toBe(true);
   });
 });

@@ -21,6 +21,7 @@ import {
   PollEndpointResolver,
   registerContainerInstance,
   registrationAttributes,
+  supportedDockerApiVersions,
   RegistrationError,
   sdkEcsApi,
   type EcsApi,
@@ -33,6 +34,7 @@ import { startIntrospectionServer } from '../handlers';
 import { createAuditLog, ecsResourceTags, runTaskEndpoints, taskStateFromTasks, type StatsReader } from '../handlers/taskserver';
 import { agentMetricsRegistry, startMetricsServer, trackConnections } from '../metrics';
 import { AgentCheckpoint, StateFile } from '../statemanager';
+import { setUpTaskCgroups, TaskCgroupSetupError } from '../taskresource/cgroup';
 import { loadGpuRegistration, NVIDIA_GPU_INFO_FILE } from '../gpu';
 import { drainOnSpotInterruption } from '../spot';
 import { AgentUpdater } from '../updater';
@@ -190,10 +192,19 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   const cluster = saved?.cluster ?? config.cluster.name ?? DEFAULT_CLUSTER_NAME;
 
   const dockerVersion = await host.dockerVersion();
+  const dockerApi = await host.dockerApiRange?.();
   const identity = await metadata.identity().catch((error: Error) => {
     if (!config.aws.external) logger.warn({ err: error.message }, 'Unable to get the instance identity document; registering without it');
     return { document: '', signature: '' };
   });
+  const docker = runtime.docker ?? new DockerodeDockerClient({ endpoint: config.docker.endpoint, clock });
+  // Upstream's step before registration: the /ecs cgroup for task limits. Off when the tasks run elsewhere.
+  const taskCgroups = runtime.engine
+    ? undefined
+    : await setUpTaskCgroups({ setting: config.tasks.cpuMemLimit, cgroupRoot: config.tasks.cgroupPath, docker, logger }).catch((error: Error) => {
+        throw error instanceof TaskCgroupSetupError ? new StartupError(error.message, ExitCode.terminal) : error;
+      });
+  if (config.tasks.cpuMemLimit.enabled && !taskCgroups) config = { ...config, tasks: { ...config.tasks, cpuMemLimit: { enabled: false, explicit: config.tasks.cpuMemLimit.explicit } } };
   let resources;
   try {
     resources = instanceResources(config, host.capacity());
@@ -220,7 +231,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
         cluster,
         containerInstanceArn: saved?.containerInstanceArn,
         resources,
-        attributes: registrationAttributes(config, saved === undefined, gpus.attributes),
+        attributes: registrationAttributes(config, saved === undefined, { apiVersions: supportedDockerApiVersions(dockerApi?.min, dockerApi?.max) }, gpus.attributes),
         tags,
         platformDevices: gpus.platformDevices,
         versionInfo: { agentVersion: buildInfo.version, agentHash, ...(dockerVersion ? { dockerVersion: `DockerVersion: ${dockerVersion}` } : {}) },
@@ -248,7 +259,6 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
 
   const instance = { cluster, containerInstanceArn: registration.containerInstanceArn };
   let dockerEngine: DockerTaskEngine | undefined;
-  const docker = runtime.docker ?? new DockerodeDockerClient({ endpoint: config.docker.endpoint, clock });
   if (!runtime.engine) {
     dockerEngine = createDockerTaskEngine({
       config,
@@ -260,6 +270,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
       logger,
       random,
       ...(runtime.engineSettings ? { settings: runtime.engineSettings } : {}),
+      ...(taskCgroups ? { taskCgroups } : {}),
     });
     await dockerEngine.start();
     runtime.onEngine?.(dockerEngine);

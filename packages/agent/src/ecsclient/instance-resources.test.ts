@@ -1,5 +1,4 @@
 import { loadAgentConfig } from '../config';
-import { registrationAttributes } from './capabilities';
 import { instanceResources } from './instance-resources';
 
 const configOf = (env: Record<string, string>) => loadAgentConfig({ env: { AWS_DEFAULT_REGION: 'us-east-1', ...env }, readFile: () => undefined }).config;
@@ -19,18 +18,5 @@ describe('instanceResources', () => {
     expect(() => instanceResources(configOf({ ECS_RESERVED_MEMORY: '4096' }), { cpuCount: 1, memoryMiB: 4000 })).toThrow(
       "ECS_RESERVED_MEMORY=4096: reserves all of the host's 4000 MiB of memory",
     );
-  });
-});
-
-describe('registrationAttributes', () => {
-  it('puts ECS_INSTANCE_ATTRIBUTES first on the first registration only, then capabilities, then the OS type', () => {
-    const config = configOf({ ECS_INSTANCE_ATTRIBUTES: '{"stack":"prod"}' });
-    expect(registrationAttributes(config, true)).toEqual([{ name: 'stack', value: 'prod' }, { name: 'ecs.capability.full-sync' }, { name: 'ecs.os-type', value: 'linux' }]);
-    expect(registrationAttributes(config, false)).toEqual([{ name: 'ecs.capability.full-sync' }, { name: 'ecs.os-type', value: 'linux' }]);
-  });
-
-  it('puts capabilities found on the host (the GPU driver) after the configured ones, before the OS type', () => {
-    const gpu = { name: 'ecs.capability.nvidia-driver-version.535.1' };
-    expect(registrationAttributes(configOf({}), false, [gpu])).toEqual([{ name: 'ecs.capability.full-sync' }, gpu, { name: 'ecs.os-type', value: 'linux' }]);
   });
 });
