@@ -16,6 +16,13 @@ export type VolumeCreateOptions = Dockerode.VolumeCreateOptions;
 export type VolumeInspectInfo = Dockerode.VolumeInspectInfo;
 export type ContainerStats = Dockerode.ContainerStats;
 export type DockerVersion = Dockerode.DockerVersion;
+/** The parts of GET /info the agent reads. */
+export interface DockerSystemInfo {
+  /** `cgroupfs` or `systemd`: how a CgroupParent must be spelled. */
+  readonly CgroupDriver?: string;
+  /** `1` or `2` (API 1.40+). */
+  readonly CgroupVersion?: string;
+}
 
 export interface CallOptions {
   /** Deadline of the call; the operation's upstream default when omitted. */
@@ -68,6 +75,8 @@ export interface DockerClient {
   /** GET /_ping: the daemon answers. */
   ping(options?: CallOptions): Promise<void>;
   version(options?: CallOptions): Promise<DockerVersion>;
+  /** GET /info. */
+  info(options?: CallOptions): Promise<DockerSystemInfo>;
 
   /** POST /containers/create?name=; returns the new container's ID. Default deadline: 4m. */
   createContainer(name: string, options: ContainerCreateOptions, call?: CallOptions): Promise<string>;

@@ -69,6 +69,7 @@ export type DockerOperation =
   | 'CannotCreateVolumeError'
   | 'CannotInspectVolumeError'
   | 'CannotRemoveVolumeError'
+  | 'CannotGetDockerInfoError'
   | 'CannotGetContainerStatsError'
   | 'CannotGetDockerVersionError'
   | 'DockerEventStreamError';

@@ -11,6 +11,7 @@ import type {
   DockerClient,
   DockerVersion,
   DockerSystemInfo,
+  DockerSystemInfo,
   ImageInspectInfo,
   ImageSummary,
   ListContainersOptions,
@@ -106,6 +107,10 @@ export class DockerodeDockerClient implements DockerClient {
 
   version(call?: CallOptions): Promise<DockerVersion> {
     return this.#call({ method: 'GET', path: '/version' }, call, { transition: 'version', timeoutMs: DOCKER_TIMEOUTS.version }, 'CannotGetDockerVersionError', 'other');
+  }
+
+  info(call?: CallOptions): Promise<DockerSystemInfo> {
+    return this.#call({ method: 'GET', path: '/info' }, call, { transition: 'info', timeoutMs: DOCKER_TIMEOUTS.version }, 'CannotGetDockerInfoError', 'other');
   }
 
   info(call?: CallOptions): Promise<DockerSystemInfo> {

@@ -8,6 +8,7 @@ export type {
   ContainerSummary,
   DockerClient,
   DockerVersion,
+  DockerSystemInfo,
   ImageInspectInfo,
   ImageSummary,
   ListContainersOptions,

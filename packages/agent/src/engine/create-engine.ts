@@ -5,8 +5,9 @@ import type { DockerClient } from '../dockerclient';
 import type { StateChangeApi } from '../eventhandler';
 import { createFractalResources, misplacedPlaceholder, withFractalResources } from '../fractal';
 import type { AgentCheckpoint } from '../statemanager';
+import { TaskCgroupResource, type CgroupTree } from '../taskresource/cgroup';
 import { DockerImageManager, EngineAuthError, EngineRegistryAuth } from './image';
-import type { EngineSettings, TaskImages } from './engine-context';
+import type { ContainerResources, EngineSettings, TaskImages } from './engine-context';
 import { engineSettings } from './engine-settings';
 import { DockerTaskEngine, type TaskModel } from './docker-task-engine';
 
@@ -24,6 +25,8 @@ export interface EngineDependencies {
   images?: TaskImages;
   /** Test hook: shorter cleanup waits and drain intervals than the configuration allows. */
   settings?: Partial<EngineSettings>;
+  /** Where task cgroups are made when task CPU/memory limits are on (setUpTaskCgroups). */
+  taskCgroups?: CgroupTree;
 }
 
 /** The Docker task engine with the api module's task model, as the agent runs it. */
@@ -61,13 +64,14 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
       taskCleanupWaitMs: deps.config.tasks.cleanupWaitMs,
       onStateChange: () => void deps.checkpoint.save().catch(() => undefined),
     });
-  const resources = createFractalResources({
+  const fractalResources = createFractalResources({
     settings: deps.config.fractal,
     tasks: () => engine.tasks(),
     state: deps.checkpoint,
     random: randomSource,
     logger: deps.logger,
   });
+  const resources = deps.taskCgroups ? inOrder([new TaskCgroupResource(deps.taskCgroups, deps.logger), fractalResources]) : fractalResources;
   const engine: DockerTaskEngine = new DockerTaskEngine({
     docker: deps.docker,
     clock: deps.clock,
@@ -81,4 +85,19 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
     resources,
   });
   return engine;
+}
+
+/** Several resources as one: prepared in order (the task cgroup first), cleaned up in reverse. */
+function inOrder(all: readonly ContainerResources[]): ContainerResources {
+  return {
+    async prepare(task, container) {
+      for (const resource of all) await resource.prepare(task, container);
+    },
+    release(container) {
+      for (const resource of all) resource.release(container);
+    },
+    async cleanup(task) {
+      for (const resource of [...all].reverse()) await resource.cleanup(task);
+    },
+  };
 }
