@@ -35,7 +35,6 @@ import { createAuditLog, ecsResourceTags, runTaskEndpoints, taskStateFromTasks, 
 import { agentMetricsRegistry, startMetricsServer, trackConnections } from '../metrics';
 import { AgentCheckpoint, StateFile } from '../statemanager';
 import { setUpTaskCgroups, TaskCgroupSetupError } from '../taskresource/cgroup';
-import { setUpTaskCgroups, TaskCgroupSetupError } from '../taskresource/cgroup';
 import { loadGpuRegistration, NVIDIA_GPU_INFO_FILE } from '../gpu';
 import { drainOnSpotInterruption } from '../spot';
 import { AgentUpdater } from '../updater';
@@ -198,13 +197,6 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     if (!config.aws.external) logger.warn({ err: error.message }, 'Unable to get the instance identity document; registering without it');
     return { document: '', signature: '' };
   });
-  // Upstream's step before registration: the /ecs cgroup for task limits. Off when the tasks run elsewhere.
-  const taskCgroups = runtime.engine
-    ? undefined
-    : await setUpTaskCgroups({ setting: config.tasks.cpuMemLimit, cgroupRoot: config.tasks.cgroupPath, docker, logger }).catch((error: Error) => {
-        throw error instanceof TaskCgroupSetupError ? new StartupError(error.message, ExitCode.terminal) : error;
-      });
-  if (config.tasks.cpuMemLimit.enabled && !taskCgroups) config = { ...config, tasks: { ...config.tasks, cpuMemLimit: { enabled: false, explicit: config.tasks.cpuMemLimit.explicit } } };
   const docker = runtime.docker ?? new DockerodeDockerClient({ endpoint: config.docker.endpoint, clock });
   // Upstream's step before registration: the /ecs cgroup for task limits. Off when the tasks run elsewhere.
   const taskCgroups = runtime.engine
@@ -278,7 +270,6 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
       logger,
       random,
       ...(runtime.engineSettings ? { settings: runtime.engineSettings } : {}),
-      ...(taskCgroups ? { taskCgroups } : {}),
       ...(taskCgroups ? { taskCgroups } : {}),
     });
     await dockerEngine.start();

@@ -11,7 +11,6 @@ import type {
   DockerClient,
   DockerVersion,
   DockerSystemInfo,
-  DockerSystemInfo,
   ImageInspectInfo,
   ImageSummary,
   ListContainersOptions,
@@ -107,10 +106,6 @@ export class DockerodeDockerClient implements DockerClient {
 
   version(call?: CallOptions): Promise<DockerVersion> {
     return this.#call({ method: 'GET', path: '/version' }, call, { transition: 'version', timeoutMs: DOCKER_TIMEOUTS.version }, 'CannotGetDockerVersionError', 'other');
-  }
-
-  info(call?: CallOptions): Promise<DockerSystemInfo> {
-    return this.#call({ method: 'GET', path: '/info' }, call, { transition: 'info', timeoutMs: DOCKER_TIMEOUTS.version }, 'CannotGetDockerInfoError', 'other');
   }
 
   info(call?: CallOptions): Promise<DockerSystemInfo> {
