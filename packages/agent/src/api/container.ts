@@ -134,6 +134,8 @@ export interface Container {
   labels?: Readonly<Record<string, string>>;
   mounts?: readonly ContainerMount[];
   networks?: readonly ContainerNetwork[];
+  /** Host PID of the container's init process while it runs (inspect State.Pid): the stats engine finds its cgroups by it. */
+  pid?: number;
   /**
    * The Fractal fork's per-container resources, recorded before create: `fractal.id` is the FractalID
    * (also the `com.fractal.ecs.fractal-id` label), shown in /v1/tasks and the task metadata.

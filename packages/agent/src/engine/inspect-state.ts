@@ -1,4 +1,4 @@
-import type { ContainerHealth, PortBinding, TransportProtocol } from '../api';
+import type { ContainerHealth, ContainerMount, ContainerNetwork, PortBinding, TransportProtocol } from '../api';
 import type { ContainerInspectInfo } from '../dockerclient';
 import { isDockerTime, type ContainerChange } from './task-status-rules';
 
@@ -25,7 +25,29 @@ export function changeFromInspect(info: ContainerInspectInfo, excludeIpv6Binding
   }
   const bindings = portBindings(info, excludeIpv6Bindings);
   if (bindings.length > 0) change.portBindings = bindings;
+  if (status === 'RUNNING' && state.Pid > 0) change.pid = state.Pid;
+  // What the task metadata endpoints show (Labels, Volumes, Networks); networks also tell which task a
+  // bridge-mode caller of the task server belongs to.
+  if (info.Config?.Labels) change.labels = { ...info.Config.Labels };
+  change.mounts = mountsFromInspect(info);
+  const networks = networksFromInspect(info);
+  if (networks.length > 0) change.networks = networks;
   return change;
+}
+
+/** `Mounts` as the metadata's volumes: a named volume keeps its name, a bind has none. */
+export function mountsFromInspect(info: ContainerInspectInfo): ContainerMount[] {
+  return (info.Mounts ?? []).map((mount) => ({
+    ...(mount.Type === 'volume' && mount.Name ? { name: mount.Name } : {}),
+    source: mount.Source,
+    destination: mount.Destination,
+  }));
+}
+
+/** `NetworkSettings.Networks`: each network by name with its IPv4 address (none in host mode). */
+export function networksFromInspect(info: ContainerInspectInfo): ContainerNetwork[] {
+  const networks = (info.NetworkSettings?.Networks ?? {}) as Record<string, { IPAddress?: string } | null>;
+  return Object.entries(networks).map(([name, network]) => ({ networkMode: name, ipv4Addresses: network?.IPAddress ? [network.IPAddress] : [] }));
 }
 
 /** `NetworkSettings.Ports` as ECS network bindings (`{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"32768"}]}`). */

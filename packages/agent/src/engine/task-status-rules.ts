@@ -7,6 +7,8 @@ import {
   taskToContainerStatus,
   type ApplyingError,
   type Container,
+  type ContainerMount,
+  type ContainerNetwork,
   type ContainerStatus,
   type PortBinding,
   type Task,
@@ -67,6 +69,11 @@ export interface ContainerChange {
   finishedAt?: string;
   createdAt?: string;
   imageId?: string;
+  /** Host PID of the running container's init process. */
+  pid?: number;
+  labels?: Record<string, string>;
+  mounts?: ContainerMount[];
+  networks?: ContainerNetwork[];
 }
 
 /**
@@ -79,6 +86,10 @@ export function applyContainerChange(container: Container, change: ContainerChan
   if (change.createdAt && !container.createdAt) container.createdAt = change.createdAt;
   if (change.startedAt && isDockerTime(change.startedAt)) container.startedAt = change.startedAt;
   if (change.portBindings && change.portBindings.length > 0) container.knownPortBindings = change.portBindings;
+  if (change.labels) container.labels = change.labels;
+  if (change.mounts) container.mounts = change.mounts;
+  if (change.networks) container.networks = change.networks;
+  if (change.pid) container.pid = change.pid;
   const advances = containerStatusBefore(container.knownStatus, change.status);
   if (change.status === 'STOPPED' || container.knownStatus === 'STOPPED') {
     if (change.exitCode !== undefined && container.knownExitCode === undefined) container.knownExitCode = change.exitCode;

@@ -162,3 +162,49 @@ it('a task container reads its own metadata, stats and credentials, and nothing 
   await bed.waitForStatus(taskArn, 'STOPPED');
   expect((await fetch(`http://127.0.0.1:${port}${probe.env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI}`)).status).toBe(400);
 }, 120_000);
+
+it("a bridge-mode task's v4 metadata shows its network and IP, its labels and its volumes, as Docker reports them", async () => {
+  const arns = await bed.run({
+    family: 'bridged',
+    networkMode: 'bridge',
+    volumes: [{ name: 'scratch', dockerVolumeConfiguration: { scope: 'task', driver: 'local', labels: { run: bed.runId } } }],
+    containerDefinitions: [
+      {
+        name: 'app',
+        image: IMAGE,
+        essential: true,
+        memory: 32,
+        command: ['sleep', '600'],
+        dockerLabels: { 'com.example.role': 'web' },
+        mountPoints: [{ sourceVolume: 'scratch', containerPath: '/scratch' }],
+      },
+    ],
+  });
+  const taskArn = arns[0]!;
+  await bed.waitForStatus(taskArn, 'RUNNING');
+  const app = containerOf(taskArn);
+  const inspected = JSON.parse(execFileSync('docker', ['inspect', app.id], { encoding: 'utf8' }))[0] as {
+    NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
+    Mounts: { Name: string; Source: string; Destination: string }[];
+  };
+  const ip = inspected.NetworkSettings.Networks.bridge!.IPAddress;
+  expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  const volume = inspected.Mounts.find((mount) => mount.Destination === '/scratch')!;
+
+  // Asked from the host with the container's own v4 path (a bridge caller would come through ecs-init's rules).
+  const path = app.env.ECS_CONTAINER_METADATA_URI_V4!.replace(ADDRESS, '');
+  const answer = await fetch(`http://127.0.0.1:${port}${path}`);
+  expect(answer.status).toBe(200);
+  const metadata = (await answer.json()) as Record<string, unknown>;
+  expect(metadata).toMatchObject({
+    DockerId: app.id,
+    Networks: [{ NetworkMode: 'bridge', IPv4Addresses: [ip] }],
+    Labels: { 'com.example.role': 'web', 'com.amazonaws.ecs.task-arn': taskArn, 'com.amazonaws.ecs.container-name': 'app' },
+    Volumes: [{ DockerName: volume.Name, Source: volume.Source, Destination: '/scratch' }],
+  });
+  const task = (await (await fetch(`http://127.0.0.1:${port}${path}/task`)).json()) as { Containers: Record<string, unknown>[] };
+  expect(task.Containers[0]).toMatchObject({ Networks: [{ NetworkMode: 'bridge', IPv4Addresses: [ip] }] });
+
+  await bed.stopTask(taskArn);
+  await bed.waitForStatus(taskArn, 'STOPPED');
+}, 120_000);
