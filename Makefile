@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 VERSION := $(shell cat VERSION)
 
-.PHONY: all setup get-deps generate build test check run clean
+.PHONY: all setup get-deps generate build test check run stop-demo run-stop clean
 
 all: build
 
@@ -30,9 +30,14 @@ setup:
 # The whole suite from a fresh machine: the README's test command, and what .ci/run calls.
 check: setup test
 
-# The README's run command: amazon-ecs-init pre-start/start/stop/post-stop with a stand-in agent image.
-run: setup build
-	./scripts/demo-init.sh
+# The README's run command: builds, starts the local control plane, runs amazon-ecs-init pre-start and
+# start with the agent image, and runs a web server task through the agent (scripts/demo.sh).
+run: setup
+	./scripts/demo.sh
+
+# Stops what `make run` started: the task, the agent (amazon-ecs-init stop, post-stop), the control plane.
+stop-demo run-stop:
+	./scripts/demo.sh stop
 
 clean:
 	rm -rf packages/*/dist build
