@@ -27,8 +27,7 @@ export interface FractalResourcesOptions {
 }
 
 export class FractalResources {
-  /** Preparations run one at a time: two creates must not pick the same free device. */
-  #queue: Promise<unknown> = Promise.resolve();
+  #choices: Promise<unknown> = Promise.resolve();
   readonly #releasing = new Set<Container>();
 
   constructor(private readonly options: FractalResourcesOptions) {}
@@ -38,22 +37,28 @@ export class FractalResources {
    * and checkpointed before it is made, and found again when the create is retried after a restart.
    * Rejects with the reason the container's create failure reports.
    */
-  prepare(task: Task, container: Container): Promise<void> {
-    const run = this.#queue.then(() => this.#prepare(task, container));
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async #prepare(task: Task, container: Container): Promise<void> {
+  async prepare(task: Task, container: Container): Promise<void> {
     const { settings, state } = this.options;
     const extra = this.options.provider.name === 'uinput' ? [settings.socketsDir] : [];
+    // Only the choices wait for each other (an ID or a device must not be picked twice); checkpoint
+    // writes and directories of different containers go on in parallel.
+    const choice = this.#choices.then(() => this.#choose(task, container, extra));
+    this.#choices = choice.catch(() => undefined);
+    const fractal = await choice;
+    // The checkpoint knows the directories before they exist. Last, so a container that cannot get
+    // its devices leaves no directories behind.
+    await state.save();
+    await createHostDirectories(settings.hostRoot, containerDirectories(task, container, fractal.id, extra), settings.dirMode);
+  }
+
+  async #choose(task: Task, container: Container, extra: readonly string[]): Promise<FractalContainerState> {
+    const { settings } = this.options;
     if (!container.fractal) {
       const known = new Set(this.#containers().flatMap((each) => (each.fractal ? [each.fractal.id] : [])));
       // An ID whose directory exists already belongs to someone else: draw another.
       const id = newFractalId(this.options.random, (candidate) => known.has(candidate) || containerDirectories(task, container, candidate, extra).some((dir) => existsSync(path.join(settings.hostRoot, dir.root))));
       const dirs = [...new Set(containerDirectories(task, container, id, extra).map((dir) => dir.root))];
       container.fractal = { id, dirs, devices: [], provider: this.options.provider.name };
-      await state.save();
     }
     const fractal = container.fractal;
     if (fractal.devices.length > 0 && !fractal.devicesReleased && this.#provider(fractal).holds?.(fractal) === false) fractal.devices = [];
@@ -65,10 +70,8 @@ export class FractalResources {
       );
       fractal.devices = await this.options.provider.acquire({ fractalId: fractal.id, inUse, socketsDir: fillPlaceholders(settings.socketsDir, fractal.id) });
       fractal.provider = this.options.provider.name;
-      if (fractal.devices.length > 0) await state.save();
     }
-    // Last: a container that cannot get its devices leaves no directories behind.
-    await createHostDirectories(settings.hostRoot, containerDirectories(task, container, fractal.id, extra), settings.dirMode);
+    return fractal;
   }
 
   /** The container stopped: its devices go back (once). Safe to call on every reconcile. */
