@@ -1,5 +1,6 @@
 // One ACS container -> model container: its own fields, checked. Cross-container references
 // (volumesFrom, links, dependsOn targets, mount volumes) are checked by taskFromAcs, which sees them all.
+import { parseContainerSecret } from '../execrole/secret-reference';
 import type { AcsContainer } from '../wire';
 import type { Container, ContainerDependency, DependencyCondition, MountPoint, PortMapping, VolumeFrom } from './container';
 import { CONTAINER_CONFIG_FIELDS, HOST_CONFIG_FIELDS, mergeDockerJson } from './docker-json-merge';
@@ -26,9 +27,13 @@ export function containerFromAcs(acs: AcsContainer, index: number, v3EndpointId:
     const value = acs[key];
     if (value !== undefined && value < 0) return modelError(`${field}.${key}`, `must not be negative, got ${value}`);
   }
-  // The agent cannot fetch these (SSM, Secrets Manager, S3, the firelens sidecar), and running
-  // without them would silently change what the container sees.
-  if (acs.secrets?.length) return modelError(`${field}.secrets`, 'secrets are not supported by this agent');
+  // Secrets are fetched with the execution role before create (execrole/); a malformed one fails now.
+  for (const [i, secret] of (acs.secrets ?? []).entries()) {
+    const parsed = parseContainerSecret(secret);
+    if (typeof parsed === 'string') return modelError(`${field}.secrets[${i}]`, parsed);
+  }
+  // The agent cannot fetch these (S3, the firelens sidecar), and running without them would silently
+  // change what the container sees.
   if (acs.environmentFiles?.length) return modelError(`${field}.environmentFiles`, 'environment files are not supported by this agent');
   if (acs.firelensConfiguration) return modelError(`${field}.firelensConfiguration`, 'firelens is not supported by this agent');
 
@@ -100,7 +105,7 @@ export function containerFromAcs(acs: AcsContainer, index: number, v3EndpointId:
     ...(acs.healthCheckType ? { healthCheckType: acs.healthCheckType } : {}),
     ...(acs.registryAuthentication ? { registryAuthentication: acs.registryAuthentication } : {}),
     ...(acs.logsAuthStrategy ? { logsAuthStrategy: acs.logsAuthStrategy } : {}),
-    secrets: [],
+    secrets: acs.secrets ?? [],
     startTimeout: acs.startTimeout ?? 0,
     stopTimeout: acs.stopTimeout ?? 0,
     ...(acs.containerArn ? { containerArn: acs.containerArn } : {}),

@@ -231,7 +231,12 @@ describe('taskFromAcs', () => {
     [{ containers: [container('a', { dockerConfig: { hostConfig: '{"Memory":"lots"}' } })] }, 'containers[0].dockerConfig.hostConfig: Memory: must be an integer, got "lots"'],
     [{ containers: [container('a', { dockerConfig: { hostConfig: '[]' } })] }, 'containers[0].dockerConfig.hostConfig: must be a JSON object, got []'],
     [{ containers: [container('a', { healthCheckType: 'docker', dockerConfig: { config: '{}' } })] }, 'containers[0].dockerConfig.config: healthCheckType is "docker" but the config has no Healthcheck'],
-    [{ containers: [container('a', { secrets: [{ name: 'S', valueFrom: 'arn:aws:ssm:x' }] })] }, 'containers[0].secrets: secrets are not supported by this agent'],
+    [{ containers: [container('a', { secrets: [{ name: 'S', valueFrom: '' }] })] }, 'containers[0].secrets[0]: valueFrom of "S": missing'],
+    [
+      { containers: [container('a', { secrets: [{ name: 'S', provider: 'asm', valueFrom: 'arn:aws:secretsmanager:us-east-1:1:secret:db:password:AWSCURRENT:v-1' }] })] },
+      'containers[0].secrets[0]: valueFrom of "S": "arn:aws:secretsmanager:us-east-1:1:secret:db:password:AWSCURRENT:v-1" names both a version stage and a version ID; give one',
+    ],
+    [{ containers: [container('a', { secrets: [{ name: 'S', valueFrom: 'p', target: 'VOLUME' }] })] }, 'containers[0].secrets[0]: target of "S": expected CONTAINER or LOG_DRIVER, got "VOLUME"'],
     [{ volumes: [{ name: 'v' }, { name: 'v' }] }, 'volumes[1].name: duplicate volume "v"'],
     [{ volumes: [{ name: '' }] }, 'volumes[0].name: missing'],
     [{ volumes: [{ name: 'v', type: 'nfs' }] }, 'volumes[0].type: unrecognized volume type "nfs"'],

@@ -37,6 +37,7 @@ import { AgentCheckpoint, StateFile } from '../statemanager';
 import { setUpTaskCgroups, TaskCgroupSetupError } from '../taskresource/cgroup';
 import { loadGpuRegistration, NVIDIA_GPU_INFO_FILE } from '../gpu';
 import { drainOnSpotInterruption } from '../spot';
+import { createStatsEngine, statsSettingsFromConfig, type StatsEngine } from '../stats';
 import { AgentUpdater } from '../updater';
 import { DEFAULT_TCS_TIMINGS, emptyTelemetrySource, TcsClient, type TcsTimings, type TelemetrySource } from '../tcs';
 import { wsConnector, createRequestSigner, type CredentialsProvider, type WsConnector } from '../wsclient';
@@ -258,6 +259,8 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   if (runtime.signal.aborted) return ExitCode.success;
 
   const instance = { cluster, containerInstanceArn: registration.containerInstanceArn };
+  // Role credentials ACS delivers: the task server serves them, the engine uses the execution role's.
+  const taskCredentials = new TaskCredentialsStore();
   let dockerEngine: DockerTaskEngine | undefined;
   if (!runtime.engine) {
     dockerEngine = createDockerTaskEngine({
@@ -271,11 +274,24 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
       random,
       ...(runtime.engineSettings ? { settings: runtime.engineSettings } : {}),
       ...(taskCgroups ? { taskCgroups } : {}),
+      taskCredentials,
+      instanceCredentials: credentials,
+      ...(region ? { region } : {}),
+      env: runtime.env,
     });
     await dockerEngine.start();
     runtime.onEngine?.(dockerEngine);
   }
   const engine = runtime.engine ?? dockerEngine!;
+  const tcsTimings = runtime.tcsTimings ?? DEFAULT_TCS_TIMINGS;
+  // Container stats of the engine's running tasks: for TCS, the metadata endpoints and Prometheus.
+  const statsEngine: StatsEngine | undefined = dockerEngine
+    ? createStatsEngine({ source: dockerEngine, clock, logger, settings: statsSettingsFromConfig(config, tcsTimings.publishIntervalMs), docker })
+    : undefined;
+  const statsStop = new AbortController();
+  const statsRun = (statsEngine?.run(AbortSignal.any([runtime.signal, statsStop.signal])) ?? Promise.resolve()).catch((error: Error) =>
+    logger.error({ err: error.message }, 'Container stats stopped'),
+  );
   const introspection = serveIntrospection(
     {
       source: dockerEngine ? dockerEngine.introspection(() => instance) : { cluster: () => cluster, containerInstanceArn: () => instance.containerInstanceArn, tasks: () => [] },
@@ -288,8 +304,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     runtime.signal,
   );
   // The task server: credentials ACS delivers and the metadata of the engine's tasks.
-  const taskCredentials = new TaskCredentialsStore();
-  const stats: StatsReader = runtime.stats ?? { latestDockerStats: () => undefined, networkRateStats: () => undefined };
+  const stats: StatsReader = runtime.stats ?? statsEngine ?? { latestDockerStats: () => undefined, networkRateStats: () => undefined };
   const taskState = taskStateFromTasks(() => dockerEngine?.tasks() ?? []);
   const taskEndpoints = runTaskEndpoints(
     {
@@ -359,14 +374,14 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
         clock,
         random,
         logger,
-        timings: runtime.tcsTimings ?? DEFAULT_TCS_TIMINGS,
+        timings: tcsTimings,
         endpoints,
         signer,
         connector: tcsConnector,
         instance,
         agent,
         dockerVersion: () => host.dockerVersion(),
-        source: runtime.telemetry ?? emptyTelemetrySource,
+        source: runtime.telemetry ?? statsEngine ?? emptyTelemetrySource,
         metricsDisabled: config.metrics.disabled,
       })
         .run(telemetryStop.signal)
@@ -402,7 +417,8 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   const end = await acs.run(running);
   stopTelemetry();
   runtime.signal.removeEventListener('abort', stopTelemetry);
-  await Promise.all([telemetry, spotDraining]);
+  statsStop.abort();
+  await Promise.all([telemetry, spotDraining, statsRun]);
   await dockerEngine?.close();
   await (await introspection)?.close();
   await taskEndpoints.close();

@@ -2,9 +2,12 @@ import type { Clock, Logger } from '@fractal-ecs/common';
 import { cryptoRandom, newDockerContainerName, renderContainerCreateOptions, taskFromAcs, TaskModelError, type RandomSource } from '../api';
 import type { AgentConfig } from '../config';
 import type { DockerClient } from '../dockerclient';
+import type { Env } from '../config/environment';
 import type { StateChangeApi } from '../eventhandler';
+import { RegistryCredentials, sdkExecutionRoleApis, TaskSecrets, type ExecutionCredentialsSource, type ExecutionRoleApis } from '../execrole';
 import { createFractalResources, misplacedPlaceholder, withFractalResources } from '../fractal';
 import type { AgentCheckpoint } from '../statemanager';
+import type { CredentialsProvider } from '../wsclient';
 import { TaskCgroupResource, type CgroupTree } from '../taskresource/cgroup';
 import { DockerImageManager, EngineAuthError, EngineRegistryAuth } from './image';
 import type { ContainerResources, EngineSettings, TaskImages } from './engine-context';
@@ -23,6 +26,16 @@ export interface EngineDependencies {
   randomSource?: RandomSource;
   /** Default: the image manager (pull behaviour, registry auth, image states and cleanup). */
   images?: TaskImages;
+  /** Execution-role credentials ACS delivers: registry auth (ECR, Secrets Manager) and container secrets. */
+  taskCredentials?: ExecutionCredentialsSource;
+  /** The agent's own credentials: ECR pulls without the execution role. */
+  instanceCredentials?: CredentialsProvider;
+  /** The instance's region, for lookups whose task names none. */
+  region?: string;
+  /** Where AWS_ENDPOINT_URL_ECR / _SSM / _SECRETS_MANAGER are read. Default: none. */
+  env?: Env;
+  /** Default: the SDK's clients. */
+  executionRoleApis?: ExecutionRoleApis;
   /** Test hook: shorter cleanup waits and drain intervals than the configuration allows. */
   settings?: Partial<EngineSettings>;
   /** Where task cgroups are made when task CPU/memory limits are on (setUpTaskCgroups). */
@@ -42,10 +55,23 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
     render: (task, container) => {
       const rendered = renderContainerCreateOptions(task, container, { cluster: deps.cluster });
       if (!rendered.ok) throw rendered.error;
-      return container.fractal ? withFractalResources(rendered.value, container.fractal) : rendered.value;
+      const options = secrets.apply(task, container, rendered.value);
+      return container.fractal ? withFractalResources(options, container.fractal) : options;
     },
     dockerNameFor: (task, container) => newDockerContainerName(task, container, randomSource),
   };
+  const executionRole = {
+    apis: deps.executionRoleApis ?? sdkExecutionRoleApis(deps.env ?? {}),
+    credentials: deps.taskCredentials ?? { forTask: () => undefined },
+    region: deps.region ?? '',
+  };
+  const secrets = new TaskSecrets({ ...executionRole, logger: deps.logger });
+  const registryCredentials = new RegistryCredentials({
+    ...executionRole,
+    ...(deps.instanceCredentials ? { instanceCredentials: deps.instanceCredentials } : {}),
+    clock: deps.clock,
+    logger: deps.logger,
+  });
   let auth = EngineRegistryAuth.none;
   try {
     auth = EngineRegistryAuth.parse(deps.config.docker.authType, deps.config.docker.authData);
@@ -62,6 +88,7 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
       images: deps.config.images,
       auth,
       taskCleanupWaitMs: deps.config.tasks.cleanupWaitMs,
+      resolveRegistryAuth: (task, container) => registryCredentials.forContainer(task, container),
       onStateChange: () => void deps.checkpoint.save().catch(() => undefined),
     });
   const fractalResources = createFractalResources({
@@ -71,7 +98,13 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
     random: randomSource,
     logger: deps.logger,
   });
-  const resources = deps.taskCgroups ? inOrder([new TaskCgroupResource(deps.taskCgroups, deps.logger), fractalResources]) : fractalResources;
+  // Secrets are fetched before the Fractal resources are made: a task that cannot have them gets none.
+  const secretResource: ContainerResources = {
+    prepare: (task, container) => secrets.resolve(task, container),
+    release: () => undefined,
+    cleanup: async (task) => secrets.forget(task),
+  };
+  const resources = inOrder([...(deps.taskCgroups ? [new TaskCgroupResource(deps.taskCgroups, deps.logger)] : []), secretResource, fractalResources]);
   const engine: DockerTaskEngine = new DockerTaskEngine({
     docker: deps.docker,
     clock: deps.clock,

@@ -82,8 +82,10 @@ export class DockerImageManager implements TaskImages {
         this.options.logger.debug({ taskArn: task.arn, container: container.name, image: name, behavior }, 'Image pull skipped');
         return this.#use(task, container, name, cached);
       }
+      // Registry credentials that cannot be had stop the task whatever the pull behaviour: its reason names them.
+      const auth = await this.#authFor(task, container);
       try {
-        await this.#pullOnce(name, await this.#authFor(task, container), signal);
+        await this.#pullOnce(name, auth, signal);
       } catch (error) {
         if (pullFailureStopsTask(behavior)) throw error;
         const present = await this.#inspectIfPresent(name);
