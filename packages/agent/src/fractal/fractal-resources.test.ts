@@ -131,6 +131,18 @@ describe('FractalResources', () => {
     expect(container.fractal).toMatchObject({ id: idOf(9), devices: ['/dev/input/event7'] });
   });
 
+  it('with uinput, also makes the sockets directory, tracked for cleanup like the others', async () => {
+    const task = fractalTask();
+    const container = task.containers[0]!;
+    const provider = { name: 'uinput' as const, acquire: async () => ['/dev/input/event7'], release: async () => undefined };
+    const resources = new FractalResources({ settings: settings({ deviceProvider: 'uinput' }), provider, tasks: () => [task], state: { save: async () => undefined }, random: countingBytes(), logger: recordingLogger() });
+    await resources.prepare(task, container);
+    expect(container.fractal!.dirs).toEqual([`/fractal/${idOf(1)}`, `/fractal/temp/${idOf(1)}`]);
+    expect(statSync(path.join(root, `fractal/temp/${idOf(1)}/sockets`)).mode & 0o7777).toBe(0o750);
+    await resources.cleanup(task);
+    expect(existsSync(path.join(root, `fractal/temp/${idOf(1)}`))).toBe(false);
+  });
+
   it('removes the container directories after cleanup, leaving the shared parents', async () => {
     const task = fractalTask();
     const resources = manager([task]);
