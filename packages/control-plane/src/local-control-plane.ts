@@ -6,6 +6,7 @@
 //   GET  /agent-updates/<token>/<file>   agent image tarballs being offered (StageUpdate location)
 //   POST / form-encoded  EC2 Query API (DescribeTags, CreateTags, DeleteTags; SigV4 service "ec2")
 //   PUT/GET /latest/...  instance metadata (IMDSv2) of the emulated EC2 instance
+//   POST / X-Amz-Target ECR/SSM/Secrets Manager: GetAuthorizationToken, GetParameters, GetSecretValue
 //   GET  /debug/state, /debug/telemetry   read-only views for tests and people
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
@@ -23,6 +24,7 @@ import { queryRecord, SigV4Verifier, type Credentials } from './auth/sigv4-verif
 import { EmulatedEc2, handleEc2QueryRequest, isEc2QueryRequest, type Ec2InstanceFacts } from './ec2';
 import { imdsPath, IMDS_PATH_PREFIX, InstanceMetadataService } from './imds';
 import { renderAcsTask, type RoleCredentialsSource, type RoleGrant } from './render/acs-task';
+import { EmulatedSecretServices, type SecretValues } from './secrets';
 import { JsonFileStore } from './state/json-file-store';
 import { readState, type StateData, type TaskRecord, type TelemetryRecord } from './state/model';
 import { TcsHub } from './tcs/tcs-hub';
@@ -65,6 +67,10 @@ export interface LocalControlPlaneOptions extends Partial<AcsTimings> {
   publicEndpoint?: string;
   /** Handed to tasks with a task or execution role; without it tasks get no role credentials. */
   taskRoleCredentials?: Omit<RoleCredentialsSource, 'expiration'> & { expiration?: string };
+  /** Values the emulated ECR, SSM and Secrets Manager answer with (signed with taskRoleCredentials). */
+  secretValues?: SecretValues;
+  /** Registry hosts rendered as ECR registries (registryAuthentication type ecr): host -> registry ID. */
+  ecrRegistries?: Record<string, string>;
   /** An agent image tarball offered (StageUpdate, then PerformUpdate) once to each agent that connects. */
   agentUpdate?: string;
   /** The EC2 instance IMDS describes; region and account come from the options above. */
@@ -88,6 +94,8 @@ export class LocalControlPlane {
   private readonly logger: Logger;
   private readonly verifier: SigV4Verifier;
   private readonly ec2Verifier: SigV4Verifier;
+  /** Emulated ECR, SSM and Secrets Manager: tests set parameters, secrets and registry logins here. */
+  readonly secretServices: EmulatedSecretServices;
   /** The emulated EC2 host: tests set tags and schedule spot interruptions here. */
   readonly ec2: EmulatedEc2;
   private readonly imds: InstanceMetadataService;
@@ -113,6 +121,7 @@ export class LocalControlPlane {
     this.verifier = new SigV4Verifier(options.credentials ?? DEFAULT_CREDENTIALS, this.scope.region, ECS_SIGNING_SERVICE, () => this.clock.now());
     this.ec2Verifier = new SigV4Verifier(options.credentials ?? DEFAULT_CREDENTIALS, this.scope.region, 'ec2', () => this.clock.now());
     this.ec2 = new EmulatedEc2({ ...options.ec2Instance, region: this.scope.region, accountId: this.scope.accountId }, () => this.clock.now());
+    this.secretServices = new EmulatedSecretServices(options.secretValues ?? {}, this.scope, options.taskRoleCredentials, () => this.clock.now());
     this.imds = new InstanceMetadataService(this.ec2, () => this.clock.now());
     this.store = new JsonFileStore(path.join(options.dataDir, STATE_FILE), () => this.state);
   }
@@ -160,6 +169,7 @@ export class LocalControlPlane {
         void handleEc2QueryRequest(request, response, { ec2: this.ec2, verifier: this.ec2Verifier, onError: (error, action) => this.logger.error({ err: String(error), action }, 'EC2 action failed') });
         return;
       }
+      if (this.secretServices.handles(request)) return void this.secretServices.handle(request, response);
       const pathname = new URL(request.url ?? '/', 'http://local').pathname;
       if (request.method === 'GET' && pathname.startsWith('/debug/')) {
         const body = pathname === '/debug/state' ? this.debugState() : pathname === '/debug/telemetry' ? this.state.telemetry : undefined;
@@ -312,6 +322,7 @@ export class LocalControlPlane {
       accountId: this.scope.accountId,
       region: this.scope.region,
       roleCredentials: this.roleGrants(task),
+      ...(this.options.ecrRegistries ? { ecrRegistries: this.options.ecrRegistries } : {}),
     });
   }
 

@@ -32,6 +32,8 @@ export interface RenderTaskInput {
   region: string;
   /** Present when the task has a role and the control plane has credentials to give. */
   roleCredentials?: { application?: RoleGrant; execution?: RoleGrant };
+  /** Registry hosts served as ECR registries besides *.dkr.ecr.*.amazonaws.com: host -> registry ID (account). */
+  ecrRegistries?: Record<string, string>;
 }
 
 export interface RoleGrant {
@@ -141,7 +143,8 @@ function renderContainer(
     container.firelensConfiguration = { type: definition.firelensConfiguration.type, options: definition.firelensConfiguration.options ?? {} };
   }
   if (definition.logConfiguration?.logDriver === 'awslogs' && input.definition.executionRoleArn) container.logsAuthStrategy = 'ExecutionRole';
-  const ecr = ECR_IMAGE.exec(definition.image ?? '');
+  const emulatedRegistry = input.ecrRegistries?.[(definition.image ?? '').split('/')[0] ?? ''];
+  const ecr = emulatedRegistry ? [definition.image, emulatedRegistry, input.region] : ECR_IMAGE.exec(definition.image ?? '');
   if (definition.repositoryCredentials?.credentialsParameter) {
     container.registryAuthentication = {
       type: 'asm',
