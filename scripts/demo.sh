@@ -169,7 +169,12 @@ wait_for 60 bash -c '[ "$(docker inspect -f "{{.State.Running}}" ecs-agent 2>/de
 echo "agent container: $(docker ps --filter name=^/ecs-agent$ --format '{{.Names}} {{.Status}}')"
 
 step "waiting for the agent to register its container instance in cluster $cluster"
-registered() { ecs ListContainerInstances "{\"cluster\":\"$cluster\"}" | json 'j.containerInstanceArns[0]' | grep -q arn; }
+# Registered and connected to ACS (a re-run finds the instance registered before, not yet connected).
+registered() {
+  local arn
+  arn=$(ecs ListContainerInstances "{\"cluster\":\"$cluster\"}" | json 'j.containerInstanceArns[0]') && [ -n "$arn" ] &&
+    ecs DescribeContainerInstances "{\"cluster\":\"$cluster\",\"containerInstances\":[\"$arn\"]}" | json 'j.containerInstances[0].agentConnected' | grep -qx true
+}
 if ! wait_for 90 registered; then
   docker logs --tail 20 ecs-agent 2>&1 | sed 's/^/  agent| /' >&2
   fail "the agent did not register within 90 s"
