@@ -4,6 +4,7 @@ import type { DockerClient, DockerEvent, EventSubscription } from '../dockerclie
 import { TaskStateReporter, type StateChangeApi } from '../eventhandler';
 import type { IntrospectionSource, IntrospectionTask } from '../handlers';
 import type { AgentCheckpoint } from '../statemanager';
+import type { TrackedContainer, TrackedContainerSource } from '../stats';
 import type { AcsTask } from '../wire';
 import type { ContainerRenderer, ContainerResources, EngineContext, EngineSettings, TaskImages } from './engine-context';
 import { ManagedTask } from './managed-task';
@@ -34,7 +35,7 @@ export interface DockerTaskEngineOptions {
  * The task engine: owns every task the agent runs, routes Docker events to them, reports their state
  * changes to ECS and checkpoints them. Each task is a ManagedTask (planner + executor).
  */
-export class DockerTaskEngine implements TaskEngine {
+export class DockerTaskEngine implements TaskEngine, TrackedContainerSource {
   readonly #tasks = new Map<string, ManagedTask>();
   readonly #byContainerId = new Map<string, string>();
   readonly #stopSequence = new StopSequence();
@@ -154,6 +155,22 @@ export class DockerTaskEngine implements TaskEngine {
     return [...this.#tasks.values()].map((managed) => managed.task);
   }
 
+  /**
+   * What the stats engine samples at every tick: the running containers of tasks not yet stopped. Built
+   * from the model alone (no Docker call), so it stays cheap at any cadence.
+   */
+  runningContainers(): readonly TrackedContainer[] {
+    const out: TrackedContainer[] = [];
+    for (const { task } of this.#tasks.values()) {
+      if (task.knownStatus === 'STOPPED' || !task.arn || !task.family) continue;
+      for (const container of task.containers) {
+        if (container.knownStatus !== 'RUNNING' || !container.runtimeId) continue;
+        out.push(trackedContainer(task, container));
+      }
+    }
+    return out;
+  }
+
   /** Resolves once ECS has accepted every state change queued so far. */
   whenReported(): Promise<void> {
     return this.#reporter.whenIdle();
@@ -217,6 +234,25 @@ function restoreTask(value: unknown): Task | undefined {
   const task = value as Partial<Task> | null;
   if (!task || typeof task !== 'object' || typeof task.arn !== 'string' || !Array.isArray(task.containers) || !Array.isArray(task.volumes)) return undefined;
   return task as Task;
+}
+
+function trackedContainer(task: Task, container: Container): TrackedContainer {
+  const since = container.health.since ? new Date(container.health.since) : undefined;
+  return {
+    taskArn: task.arn,
+    taskDefinitionFamily: task.family,
+    taskDefinitionVersion: task.version,
+    containerName: container.name,
+    dockerId: container.runtimeId!,
+    ...(container.containerArn ? { containerArn: container.containerArn } : {}),
+    ...(container.dockerName ? { dockerName: `/${container.dockerName}` } : {}),
+    ...(container.pid ? { pid: container.pid } : {}),
+    ...(task.cgroup ? { cgroupParent: task.cgroup.root } : {}),
+    networkMode: task.networkMode,
+    ...(container.healthCheckType === 'docker'
+      ? { health: { status: container.health.status, ...(since && !Number.isNaN(since.getTime()) ? { since } : {}) } }
+      : {}),
+  };
 }
 
 function taskResponse(task: Task): IntrospectionTask {
