@@ -82,7 +82,7 @@ stop_all() {
     # Give the agent a moment to stop the task's containers while it still runs.
     [ -z "$tasks" ] || wait_for 30 bash -c '[ -z "$(docker ps -q --filter label=com.amazonaws.ecs.task-definition-family='"$family"')" ]' || true
   fi
-  if [ -f "$init_pid" ] || docker inspect ecs-agent >/dev/null 2>&1; then
+  if [ -f "$init_pid" ] || [ -n "$(docker ps -q --filter name=^/ecs-agent$)" ]; then
     [ -n "$quiet" ] || echo "amazon-ecs-init stop"
     "$init" stop >/dev/null 2>&1 || true
     if [ -f "$init_pid" ]; then
@@ -125,7 +125,7 @@ make --no-print-directory -s build release >"$root/build.log" 2>&1 || { tail -n 
 tarball=$(readlink -f build/release/ecs-agent.tar)
 echo "agent image: $tarball ($(du -m "$tarball" | cut -f1) MB)"
 
-if [ -x "$init" ] && { [ -f "$cp_pid" ] || [ -f "$init_pid" ] || docker inspect ecs-agent >/dev/null 2>&1; }; then
+if [ -x "$init" ] && { [ -f "$cp_pid" ] || [ -f "$init_pid" ] || [ -n "$(docker ps -q --filter name=^/ecs-agent$)" ]; }; then
   step "stopping what a previous run left"
   stop_all quiet
 fi
