@@ -274,6 +274,11 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
       random,
       ...(runtime.engineSettings ? { settings: runtime.engineSettings } : {}),
       ...(taskCgroups ? { taskCgroups } : {}),
+      instanceFacts: () => ({
+        cluster,
+        containerInstanceArn: instance.containerInstanceArn,
+        ...(registration.availabilityZone ? { availabilityZone: registration.availabilityZone } : {}),
+      }),
       taskCredentials,
       instanceCredentials: credentials,
       ...(region ? { region } : {}),

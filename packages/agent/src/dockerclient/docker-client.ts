@@ -22,6 +22,8 @@ export interface DockerSystemInfo {
   readonly CgroupDriver?: string;
   /** `1` or `2` (API 1.40+). */
   readonly CgroupVersion?: string;
+  /** e.g. `name=seccomp,profile=default`, `name=selinux`: a bind into a container needs `:Z` under SELinux. */
+  readonly SecurityOptions?: readonly string[];
 }
 
 export interface CallOptions {

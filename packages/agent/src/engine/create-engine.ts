@@ -10,7 +10,8 @@ import type { AgentCheckpoint } from '../statemanager';
 import type { CredentialsProvider } from '../wsclient';
 import { TaskCgroupResource, type CgroupTree } from '../taskresource/cgroup';
 import { DockerImageManager, EngineAuthError, EngineRegistryAuth } from './image';
-import type { ContainerResources, EngineSettings, TaskImages } from './engine-context';
+import { ContainerMetadataFiles, type InstanceFacts } from '../containermetadata';
+import type { ContainerMetadataHooks, ContainerResources, EngineSettings, TaskImages } from './engine-context';
 import { engineSettings } from './engine-settings';
 import { DockerTaskEngine, type TaskModel } from './docker-task-engine';
 
@@ -40,6 +41,8 @@ export interface EngineDependencies {
   settings?: Partial<EngineSettings>;
   /** Where task cgroups are made when task CPU/memory limits are on (setUpTaskCgroups). */
   taskCgroups?: CgroupTree;
+  /** What the container metadata files say about the instance (ECS_ENABLE_CONTAINER_METADATA). */
+  instanceFacts?: () => InstanceFacts;
 }
 
 /** The Docker task engine with the api module's task model, as the agent runs it. */
@@ -116,8 +119,32 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
     api: deps.api,
     checkpoint: deps.checkpoint,
     resources,
+    ...(deps.config.containers.metadataFileEnabled ? { metadataFiles: containerMetadataHooks(deps) } : {}),
   });
   return engine;
+}
+
+/** The metadata files under ECS_DATADIR, bound from ECS_HOST_DATA_DIR; `:Z` when the daemon runs SELinux. */
+function containerMetadataHooks(deps: EngineDependencies): ContainerMetadataHooks {
+  const files = new ContainerMetadataFiles({
+    dataDir: deps.config.state.dataDir,
+    dataDirOnHost: deps.config.state.dataDirOnHost,
+    facts: deps.instanceFacts ?? (() => ({ cluster: deps.cluster })),
+  });
+  let securityOptions: Promise<readonly string[]> | undefined;
+  const daemonSecurityOptions = () =>
+    (securityOptions ??= deps.docker.info().then(
+      (info) => info.SecurityOptions ?? [],
+      (error: Error) => {
+        securityOptions = undefined;
+        throw error;
+      },
+    ));
+  return {
+    create: async (task, container) => files.create(task, container.name, await daemonSecurityOptions()),
+    update: (task, container, info) => files.update(task, container.name, info),
+    clean: (task) => files.clean(task.arn),
+  };
 }
 
 /** Several resources as one: prepared in order (the task cgroup first), cleaned up in reverse. */

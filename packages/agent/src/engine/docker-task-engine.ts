@@ -6,7 +6,7 @@ import type { IntrospectionSource, IntrospectionTask } from '../handlers';
 import type { AgentCheckpoint } from '../statemanager';
 import type { TrackedContainer, TrackedContainerSource } from '../stats';
 import type { AcsTask } from '../wire';
-import type { ContainerRenderer, ContainerResources, EngineContext, EngineSettings, TaskImages } from './engine-context';
+import type { ContainerMetadataHooks, ContainerRenderer, ContainerResources, EngineContext, EngineSettings, TaskImages } from './engine-context';
 import { ManagedTask } from './managed-task';
 import { StopSequence } from './stop-sequence';
 import type { DesiredStatus, EngineTaskSummary, TaskDelivery, TaskEngine } from './task-engine';
@@ -29,6 +29,7 @@ export interface DockerTaskEngineOptions {
   api: StateChangeApi;
   checkpoint: AgentCheckpoint;
   resources?: ContainerResources;
+  metadataFiles?: ContainerMetadataHooks;
 }
 
 /**
@@ -61,6 +62,7 @@ export class DockerTaskEngine implements TaskEngine, TrackedContainerSource {
       indexContainer: (id, arn) => this.#byContainerId.set(id, arn),
       removeTask: (arn) => this.#remove(arn),
       ...(options.resources ? { resources: options.resources } : {}),
+      ...(options.metadataFiles ? { metadataFiles: options.metadataFiles } : {}),
     };
     options.checkpoint.attachEngine(() => ({ tasks: [...this.#tasks.values()].map((managed) => managed.task), images: options.images.imageStates?.() ?? [] }));
   }

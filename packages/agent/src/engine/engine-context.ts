@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '@fractal-ecs/common';
 import type { Container, Task } from '../api';
-import type { ContainerCreateOptions, DockerClient } from '../dockerclient';
+import type { ContainerCreateOptions, ContainerInspectInfo, DockerClient } from '../dockerclient';
 import type { PendingStateChange } from '../eventhandler';
 import type { StateSaver } from '../statemanager';
 import type { StopSequence } from './stop-sequence';
@@ -62,6 +62,17 @@ export interface ContainerResources {
   cleanup(task: Task): Promise<void>;
 }
 
+/**
+ * The container metadata file (ECS_ENABLE_CONTAINER_METADATA), for task-definition containers:
+ * written before create (its bind and variable join the create options), marked READY after start,
+ * removed with the task.
+ */
+export interface ContainerMetadataHooks {
+  create(task: Task, container: Container): Promise<{ readonly bind: string; readonly env: string }>;
+  update(task: Task, container: Container, info: ContainerInspectInfo): Promise<void>;
+  clean(task: Task): Promise<void>;
+}
+
 /** What every managed task shares with the engine. */
 export interface EngineContext {
   readonly docker: DockerClient;
@@ -82,4 +93,5 @@ export interface EngineContext {
   /** The task was cleaned up: forget it. */
   readonly removeTask: (taskArn: string) => void;
   readonly resources?: ContainerResources;
+  readonly metadataFiles?: ContainerMetadataHooks;
 }

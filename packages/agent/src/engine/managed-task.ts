@@ -11,7 +11,15 @@ import {
   type TaskStatus,
   taskStatusBefore,
 } from '../api';
-import { DockerError, DockerTimeoutError, NoSuchContainerError, NoSuchVolumeError, type ContainerEvent } from '../dockerclient';
+import {
+  DockerError,
+  DockerTimeoutError,
+  NoSuchContainerError,
+  NoSuchVolumeError,
+  type ContainerCreateOptions,
+  type ContainerEvent,
+  type ContainerInspectInfo,
+} from '../dockerclient';
 import type { EngineContext } from './engine-context';
 import { changeFromInspect, healthFromInspect } from './inspect-state';
 import { planTask, type Step } from './planner';
@@ -278,6 +286,7 @@ export class ManagedTask {
         } catch (error) {
           throw new DockerError('CannotCreateContainerError', (error as Error).message);
         }
+        if (container.type === 'NORMAL') options = await this.#withMetadataFile(container, options);
         const id = await this.#createOrAdopt(container.dockerName, options);
         this.context.indexContainer(id, this.task.arn);
         this.context.images.recordContainer(this.task, container);
@@ -286,6 +295,7 @@ export class ManagedTask {
       case 'start': {
         await docker.startContainer(container.runtimeId!, { timeoutMs: settings.startTimeoutMs });
         const info = await docker.inspectContainer(container.runtimeId!);
+        if (container.type === 'NORMAL' && info.State.Running) await this.#metadataFileReady(container, info);
         return changeFromInspect(info, settings.excludeIpv6PortBinding);
       }
       case 'stop': {
@@ -299,6 +309,25 @@ export class ManagedTask {
       case 'markStopped':
         return { status: 'STOPPED' };
     }
+  }
+
+  /** The metadata file's bind and variable added to the create options; without them when it cannot be written (as upstream). */
+  async #withMetadataFile(container: Container, options: ContainerCreateOptions): Promise<ContainerCreateOptions> {
+    const files = this.context.metadataFiles;
+    if (!files) return options;
+    try {
+      const mount = await files.create(this.task, container);
+      return { ...options, Env: [...(options.Env ?? []), mount.env], HostConfig: { ...options.HostConfig, Binds: [...(options.HostConfig?.Binds ?? []), mount.bind] } };
+    } catch (error) {
+      this.context.logger.warn({ taskArn: this.task.arn, container: container.name, err: (error as Error).message }, 'Cannot create the container metadata file');
+      return options;
+    }
+  }
+
+  async #metadataFileReady(container: Container, info: ContainerInspectInfo): Promise<void> {
+    await this.context.metadataFiles?.update(this.task, container, info).catch((error: Error) => {
+      this.context.logger.warn({ taskArn: this.task.arn, container: container.name, err: error.message }, 'Cannot update the container metadata file');
+    });
   }
 
   async #createOrAdopt(name: string, options: Parameters<EngineContext['docker']['createContainer']>[1]): Promise<string> {
@@ -462,6 +491,7 @@ export class ManagedTask {
       volume.knownStatus = 'REMOVED';
     }
     await this.context.resources?.cleanup(this.task);
+    await this.context.metadataFiles?.clean(this.task).catch((error: Error) => logger.warn({ taskArn: this.task.arn, err: error.message }, 'Cannot remove the container metadata files'));
     logger.info({ taskArn: this.task.arn }, 'Task cleaned up');
     this.close();
     this.context.removeTask(this.task.arn);
