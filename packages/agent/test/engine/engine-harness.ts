@@ -15,6 +15,7 @@ import { DEFAULT_CREDENTIALS, DEFAULT_REGION } from '../../../control-plane/src'
 import { runAgent, type AgentRuntime } from '../../src/app';
 import { unavailableInstanceMetadata } from '../../src/credentials';
 import type { DockerTaskEngine } from '../../src/engine';
+import { CgroupTree, detectCgroupVersion } from '../../src/taskresource/cgroup';
 import { FAST_ACS, FAST_TCS, startControlPlane, waitFor, type Harness } from '../agent-harness';
 import { recordingLogger } from '../fakes/recording-logger';
 import { RecordingProxy } from './recording-proxy';
@@ -47,6 +48,8 @@ export class EngineTestBed {
   proxy!: RecordingProxy;
   endpoint!: string;
   readonly agents: AgentHandle[] = [];
+  /** Tasks started here: their cgroups (/ecs/<task id>, task limits are on by default) go at cleanup. */
+  readonly taskArns: string[] = [];
 
   async start(): Promise<this> {
     this.harness = await startControlPlane();
@@ -125,7 +128,9 @@ export class EngineTestBed {
     const arn = typeof definition === 'string' ? definition : await this.register(definition);
     const answer = await this.harness.api.send(new RunTaskCommand({ cluster: this.cluster, taskDefinition: arn, count }));
     if (answer.failures?.length) throw new Error(`RunTask failed: ${JSON.stringify(answer.failures)}`);
-    return answer.tasks!.map((task) => task.taskArn!);
+    const arns = answer.tasks!.map((task) => task.taskArn!);
+    this.taskArns.push(...arns);
+    return arns;
   }
 
   async describe(taskArn: string): Promise<Task> {
@@ -174,6 +179,11 @@ export class EngineTestBed {
     if (process.env.ENGINE_TEST_LOG) writeFileSync(process.env.ENGINE_TEST_LOG, this.agents.map((agent) => agent.logger.text()).join('\n'));
     const ids = this.containers().map((container) => container.id);
     if (ids.length) execFileSync('docker', ['rm', '-f', '-v', ...ids], { stdio: 'ignore' });
+    const cgroupVersion = detectCgroupVersion('/sys/fs/cgroup');
+    if (cgroupVersion) {
+      const tree = new CgroupTree('/sys/fs/cgroup', cgroupVersion);
+      for (const arn of this.taskArns) await tree.removeCgroup(`/ecs/${arn.slice(arn.lastIndexOf('/') + 1)}`).catch(() => undefined);
+    }
     const volumes = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `name=${this.runId}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
     if (volumes.length) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
     await this.proxy.stop();
