@@ -98,7 +98,9 @@ export class EmulatedSecretServices {
     if (!this.roleCredentials) throw serviceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
     const headers = flattenHeaders(request.headers);
     const url = new URL(request.url ?? '/', 'http://local');
-    const verifier = new SigV4Verifier(this.roleCredentials, this.scope.region, service, this.now);
+    // The key pair alone: the session token is checked below, not re-added to the signed request.
+    const { accessKeyId, secretAccessKey } = this.roleCredentials;
+    const verifier = new SigV4Verifier({ accessKeyId, secretAccessKey }, this.scope.region, service, this.now);
     const auth = await verifier.verify({ method: request.method ?? 'POST', path: safeDecode(url.pathname), query: queryRecord(url.searchParams), headers, body });
     if (!auth.ok) throw serviceError(auth.type, auth.message, auth.type === 'MissingAuthenticationTokenException' ? 403 : 400);
     const token = this.roleCredentials.sessionToken;
