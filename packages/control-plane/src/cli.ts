@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildInfo, createLogger, parseGoDuration, parseLogLevel } from '@fractal-ecs/common';
+import { parseEcrRegistry, parseSecretValues } from './secrets';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_CREDENTIALS, DEFAULT_PORT, DEFAULT_REGION, DEFAULT_TIMINGS, LocalControlPlane } from './local-control-plane';
 
 function duration(flag: string) {
@@ -23,6 +24,14 @@ function level(value: string): string {
   return value;
 }
 
+function ecrRegistry(value: string, previous?: Record<string, string>): Record<string, string> {
+  try {
+    return parseEcrRegistry(value, previous);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 const program = new Command('ecs-local-control-plane')
   .description('An ECS-compatible control plane for one machine: the ECS API, ACS and TCS on one port, SigV4-verified.')
   .version(`${buildInfo.version} (${buildInfo.gitShortHash})`)
@@ -39,6 +48,8 @@ const program = new Command('ecs-local-control-plane')
   .option('--task-role-access-key-id <id>', 'credentials handed to tasks with a task or execution role')
   .option('--task-role-secret-access-key <secret>', 'secret of --task-role-access-key-id')
   .option('--task-role-session-token <token>', 'session token of --task-role-access-key-id')
+  .option('--secret-values <file>', 'JSON {parameters, secrets, ecr} the emulated SSM, Secrets Manager and ECR answer tasks with (signed with the task role credentials)')
+  .option('--ecr-registry <host=registryId>', 'render images of this registry host as ECR images (registryAuthentication ecr); repeatable', ecrRegistry)
   .option('--heartbeat-interval <duration>', 'ACS and TCS heartbeat period', duration('--heartbeat-interval'), DEFAULT_TIMINGS.heartbeatIntervalMs)
   .option('--redelivery-timeout <duration>', 'resend an unacknowledged payload after this long', duration('--redelivery-timeout'), DEFAULT_TIMINGS.redeliveryTimeoutMs)
   .option('--manifest-interval <duration>', 'period of TaskManifestMessages', duration('--manifest-interval'), DEFAULT_TIMINGS.manifestIntervalMs)
@@ -68,6 +79,8 @@ async function main(): Promise<void> {
     taskRoleAccessKeyId?: string;
     taskRoleSecretAccessKey?: string;
     taskRoleSessionToken?: string;
+    secretValues?: string;
+    ecrRegistry?: Record<string, string>;
     heartbeatInterval: number;
     redeliveryTimeout: number;
     manifestInterval: number;
@@ -91,6 +104,8 @@ async function main(): Promise<void> {
     taskRoleCredentials: options.taskRoleAccessKeyId
       ? { accessKeyId: options.taskRoleAccessKeyId, secretAccessKey: options.taskRoleSecretAccessKey!, sessionToken: options.taskRoleSessionToken }
       : undefined,
+    secretValues: options.secretValues ? parseSecretValues(readFileSync(options.secretValues, 'utf8'), options.secretValues) : undefined,
+    ecrRegistries: options.ecrRegistry,
     heartbeatIntervalMs: options.heartbeatInterval,
     redeliveryTimeoutMs: options.redeliveryTimeout,
     manifestIntervalMs: options.manifestInterval,
