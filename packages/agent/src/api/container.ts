@@ -111,6 +111,8 @@ export interface Container {
   readonly steadyState: ContainerSteadyState;
   /** Random UUID naming this container on the task metadata endpoints (v3 and v4). */
   readonly v3EndpointId: string;
+  /** GPU IDs ECS assigned to this container (the task's `gpu` associations): its NVIDIA_VISIBLE_DEVICES. */
+  readonly gpuIds?: readonly string[];
 
   desiredStatus: ContainerStatus;
   knownStatus: ContainerStatus;

@@ -1,7 +1,8 @@
 import type { Clock, Logger } from '@fractal-ecs/common';
-import { cryptoRandom, newDockerContainerName, renderContainerCreateOptions, taskFromAcs, TaskModelError, type RandomSource } from '../api';
+import { cryptoRandom, newDockerContainerName, renderContainerCreateOptions, taskFromAcs, TaskModelError, type Container, type RandomSource } from '../api';
 import type { AgentConfig } from '../config';
-import type { DockerClient } from '../dockerclient';
+import type { ContainerCreateOptions, DockerClient } from '../dockerclient';
+import { GPU_ASSOCIATION_TYPE, gpuAssignments, gpuContainerOptions } from '../gpu';
 import type { Env } from '../config/environment';
 import type { StateChangeApi } from '../eventhandler';
 import { RegistryCredentials, sdkExecutionRoleApis, TaskSecrets, type ExecutionCredentialsSource, type ExecutionRoleApis } from '../execrole';
@@ -50,7 +51,22 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
   const randomSource = deps.randomSource ?? cryptoRandom;
   const model: TaskModel = {
     fromAcs: (acs, delivery) => {
-      const task = taskFromAcs(acs, delivery.seqNum === undefined ? {} : { seqNum: delivery.seqNum }, { task: deps.config.tasks }, randomSource);
+      // GPU associations are taken here; any other association still fails the task in the model.
+      let gpus: Map<string, string[]>;
+      try {
+        gpus = gpuAssignments(acs);
+      } catch (error) {
+        return { ok: false, error: new TaskModelError('associations', (error as Error).message) };
+      }
+      const others = acs.associations?.filter((association) => association.type !== GPU_ASSOCIATION_TYPE);
+      const task = taskFromAcs({ ...acs, associations: others }, delivery.seqNum === undefined ? {} : { seqNum: delivery.seqNum }, { task: deps.config.tasks }, randomSource);
+      if (task.ok) {
+        const containers = task.value.containers;
+        for (const [index, container] of containers.entries()) {
+          const gpuIds = gpus.get(container.name);
+          if (gpuIds) containers[index] = { ...container, gpuIds };
+        }
+      }
       // A FractalID placeholder where it would not be filled in fails the task before anything is made.
       const misplaced = task.ok ? misplacedPlaceholder(task.value) : undefined;
       return misplaced ? { ok: false, error: new TaskModelError(misplaced.field, misplaced.problem) } : task;
@@ -58,7 +74,7 @@ export function createDockerTaskEngine(deps: EngineDependencies): DockerTaskEngi
     render: (task, container) => {
       const rendered = renderContainerCreateOptions(task, container, { cluster: deps.cluster });
       if (!rendered.ok) throw rendered.error;
-      const options = secrets.apply(task, container, rendered.value);
+      const options = withGpus(secrets.apply(task, container, rendered.value), container, deps.config.capabilities.nvidiaRuntime);
       return container.fractal ? withFractalResources(options, container.fractal) : options;
     },
     dockerNameFor: (task, container) => newDockerContainerName(task, container, randomSource),
@@ -144,6 +160,19 @@ function containerMetadataHooks(deps: EngineDependencies): ContainerMetadataHook
     create: async (task, container) => files.create(task, container.name, await daemonSecurityOptions()),
     update: (task, container, info) => files.update(task, container.name, info),
     clean: (task) => files.clean(task.arn),
+  };
+}
+
+/** A container assigned GPUs sees exactly those (NVIDIA_VISIBLE_DEVICES over its own value) through the NVIDIA runtime. */
+function withGpus(options: ContainerCreateOptions, container: Container, nvidiaRuntime: string): ContainerCreateOptions {
+  const gpu = gpuContainerOptions(container.gpuIds ?? [], nvidiaRuntime);
+  if (!gpu) return options;
+  const names = new Set(Object.keys(gpu.env));
+  const env = (options.Env ?? []).filter((entry) => !names.has(entry.split('=', 1)[0]!));
+  return {
+    ...options,
+    Env: [...env, ...Object.entries(gpu.env).map(([name, value]) => `${name}=${value}`)],
+    HostConfig: { ...options.HostConfig, Runtime: gpu.runtime },
   };
 }
 

@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { systemClock } from '@fractal-ecs/common';
+import { loadAgentConfig } from '../../src/config';
+import { DockerodeDockerClient } from '../../src/dockerclient';
+import { createDockerTaskEngine, type DockerTaskEngine } from '../../src/engine';
+import type { StateChangeApi } from '../../src/eventhandler';
+import { AgentCheckpoint } from '../../src/statemanager';
+import type { AcsTask } from '../../src/wire';
+import { waitFor } from '../agent-harness';
+import { buildBusyboxImage, removeImages } from '../engine/busybox-image';
+import { recordingLogger } from '../fakes/recording-logger';
+
+// GPU associations through the real Docker task engine. No GPU, NVIDIA runtime or GPU-aware control
+// plane exists in CI, and registering a fake `nvidia` runtime needs a dockerd restart, so: the engine
+// gets ACS tasks with `gpu` associations directly, and ECS_NVIDIA_RUNTIME names `runc` (a runtime every
+// daemon has) where it would name `nvidia`. What is proven is that the assigned IDs and the configured
+// runtime reach docker create, as Docker then reports them; and that the default `nvidia`, unknown to
+// this daemon, is really asked for (the create fails naming it).
+
+const IMAGE = 'fractal-gpu-probe:latest';
+const run = randomBytes(4).toString('hex');
+const cluster = `gpu-test-${run}`;
+const docker = new DockerodeDockerClient({ endpoint: 'unix:///var/run/docker.sock', clock: systemClock });
+const reported: { task?: string; status?: string; reason?: string; containers?: { containerName?: string; status?: string; reason?: string }[] }[] = [];
+const api: StateChangeApi = {
+  submitTaskStateChange: async (input) => {
+    reported.push({ ...input, containers: input.containers?.map((c) => ({ ...c })) } as (typeof reported)[number]);
+    return {};
+  },
+  submitContainerStateChange: async () => ({}),
+};
+const engines: DockerTaskEngine[] = [];
+
+async function startEngine(nvidiaRuntime: string | undefined): Promise<DockerTaskEngine> {
+  const env = { ECS_CLUSTER: cluster, ECS_IMAGE_PULL_BEHAVIOR: 'prefer-cached', ECS_DISABLE_METRICS: 'true', ...(nvidiaRuntime ? { ECS_NVIDIA_RUNTIME: nvidiaRuntime } : {}) };
+  const { config } = loadAgentConfig({ env, readFile: () => undefined, flags: {} });
+  const logger = recordingLogger();
+  const engine = createDockerTaskEngine({ config, cluster, docker, api, checkpoint: new AgentCheckpoint(undefined, logger), clock: systemClock, logger, settings: { drainIntervalMs: [100, 200] } });
+  await engine.start();
+  engines.push(engine);
+  return engine;
+}
+
+function acsTask(id: string): AcsTask {
+  const container = (name: string, environment: Record<string, string> = {}) => ({ name, image: IMAGE, essential: true, memory: 16, command: ['sleep', '600'], environment });
+  return {
+    arn: `arn:aws:ecs:us-west-2:123456789012:task/${cluster}/${id}`,
+    family: `gpu-${run}`,
+    version: '1',
+    desiredStatus: 'RUNNING',
+    // The task definition's own NVIDIA_VISIBLE_DEVICES loses to the assignment, as upstream.
+    containers: [container('cuda', { NVIDIA_VISIBLE_DEVICES: 'all', KEEP: 'me' }), container('plain')],
+    associations: [
+      { type: 'gpu', name: 'GPU-0f6a1c2e', containers: ['cuda'] },
+      { type: 'gpu', name: 'GPU-9b3d4e5f', containers: ['cuda'] },
+    ],
+  } as AcsTask;
+}
+
+function inspect(taskArn: string, name: string): { Runtime: string; Env: string[] } {
+  const id = execFileSync('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.amazonaws.ecs.task-arn=${taskArn}`, '--filter', `label=com.amazonaws.ecs.container-name=${name}`], { encoding: 'utf8' }).trim();
+  const [info] = JSON.parse(execFileSync('docker', ['inspect', id], { encoding: 'utf8' })) as { HostConfig: { Runtime: string }; Config: { Env: string[] } }[];
+  return { Runtime: info!.HostConfig.Runtime, Env: info!.Config.Env };
+}
+
+beforeAll(async () => {
+  await buildBusyboxImage([IMAGE]);
+}, 60_000);
+
+afterAll(async () => {
+  for (const engine of engines) await engine.close();
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.amazonaws.ecs.cluster=${cluster}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  removeImages([IMAGE]);
+});
+
+it('a container assigned GPUs is created with exactly those in NVIDIA_VISIBLE_DEVICES and the configured runtime; its neighbour with neither', async () => {
+  const engine = await startEngine('runc');
+  const task = acsTask('withgpus');
+  await engine.addTask(task, { messageId: 'm1' });
+  await waitFor('the task RUNNING', () => reported.some((change) => change.task === task.arn && change.status === 'RUNNING'), 60_000);
+
+  const cuda = inspect(task.arn!, 'cuda');
+  expect(cuda.Runtime).toBe('runc');
+  expect(cuda.Env.filter((entry) => entry.startsWith('NVIDIA_VISIBLE_DEVICES='))).toEqual(['NVIDIA_VISIBLE_DEVICES=GPU-0f6a1c2e,GPU-9b3d4e5f']);
+  expect(cuda.Env).toContain('KEEP=me');
+  const plain = inspect(task.arn!, 'plain');
+  expect(plain.Runtime).not.toBe('nvidia');
+  expect(plain.Env.some((entry) => entry.startsWith('NVIDIA_VISIBLE_DEVICES='))).toBe(false);
+}, 120_000);
+
+it('with the default runtime name the create asks Docker for `nvidia` (unknown here: the container fails naming it)', async () => {
+  const engine = await startEngine(undefined);
+  const task = acsTask('defaultruntime');
+  await engine.addTask(task, { messageId: 'm2' });
+  const stopped = await waitFor('the task STOPPED', () => reported.find((change) => change.task === task.arn && change.status === 'STOPPED'), 60_000);
+  const cuda = stopped.containers?.find((container) => container.containerName === 'cuda');
+  expect(cuda?.reason).toMatch(/^CannotCreateContainerError: .*nvidia/);
+}, 120_000);
+
+it('a GPU associated with a container the task does not have fails the task, naming it', async () => {
+  const engine = await startEngine('runc');
+  const task = { ...acsTask('badgpu'), associations: [{ type: 'gpu', name: 'GPU-77', containers: ['missing'] }] };
+  await engine.addTask(task, { messageId: 'm3' });
+  const stopped = await waitFor('the task refused', () => reported.find((change) => change.task === task.arn && change.status === 'STOPPED'), 30_000);
+  expect(stopped.reason).toMatch(/associations.*could not find container with name missing for associating GPU GPU-77/);
+}, 60_000);
