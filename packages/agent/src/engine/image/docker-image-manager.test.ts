@@ -1,7 +1,7 @@
 import type { Container, Task } from '../../api';
 import type { ImageCleanupSettings, ImagePullBehavior, ImageSettings } from '../../config';
 import { Secret } from '../../config';
-import { CannotPullContainerError, DockerOperationError, NoSuchImageError } from '../../dockerclient';
+import { CannotPullContainerError, DockerError, DockerOperationError, NoSuchImageError } from '../../dockerclient';
 import { ManualClock, settle } from '../../../test/fakes/manual-clock';
 import { FakeDocker } from '../../../test/support/fake-docker';
 import { DockerImageManager, type ImageManagerOptions } from './docker-image-manager';
@@ -68,6 +68,19 @@ describe('pull behaviour', () => {
     expect(await manager.pull(task(), container('web', 'app:1'), never)).toEqual({ pulled: false, error: failure });
     // The cached image is now in use by the container: cleanup leaves it.
     expect(manager.imageStates()).toEqual([expect.objectContaining({ Image: { ImageID: 'sha256:cached', Names: ['app:1'], Size: 100 } })]);
+  });
+
+  test('default: registry credentials a task resource cannot get stop the task; an ECR token failure is a pull failure', async () => {
+    const ecrFailure = new DockerError('CannotPullECRContainerError', 'ECR GetAuthorizationToken failed');
+    const resourceFailure = new DockerError('ResourceInitializationError', 'unable to pull secrets or registry auth: registry credentials "login"');
+    let failure: DockerError = resourceFailure;
+    const { docker, manager } = setup('default', { resolveRegistryAuth: () => Promise.reject(failure) });
+    docker.addImage('sha256:cached', ['app:1']);
+    const withAuth = container('web', 'app:1', { registryAuthentication: { type: 'asm' } });
+    await expect(manager.pull(task(), withAuth, never)).rejects.toBe(resourceFailure);
+    failure = ecrFailure;
+    expect(await manager.pull(task('t2'), withAuth, never)).toEqual({ pulled: false, error: ecrFailure });
+    expect(pulls(docker)).toEqual([]);
   });
 
   test('always: a failed pull stops the task', async () => {

@@ -2,6 +2,7 @@ import { ExponentialBackoff, type BackoffOptions, type Clock, type Logger } from
 import type { Container, Task } from '../../api';
 import type { ImageSettings } from '../../config';
 import {
+  DockerError,
   NoSuchImageError,
   withDefaultTag,
   parseImageRef,
@@ -82,12 +83,12 @@ export class DockerImageManager implements TaskImages {
         this.options.logger.debug({ taskArn: task.arn, container: container.name, image: name, behavior }, 'Image pull skipped');
         return this.#use(task, container, name, cached);
       }
-      // Registry credentials that cannot be had stop the task whatever the pull behaviour: its reason names them.
-      const auth = await this.#authFor(task, container);
       try {
-        await this.#pullOnce(name, auth, signal);
+        await this.#pullOnce(name, await this.#authFor(task, container), signal);
       } catch (error) {
-        if (pullFailureStopsTask(behavior)) throw error;
+        // Registry credentials from a task resource (a Secrets Manager secret) stop the task whatever the
+        // behaviour, as upstream's resource does; an ECR token that cannot be had is a pull failure.
+        if (pullFailureStopsTask(behavior) || isTaskResourceFailure(error)) throw error;
         const present = await this.#inspectIfPresent(name);
         if (present) this.#use(task, container, name, present);
         return { pulled: false, error: error as Error };
@@ -238,6 +239,10 @@ export class DockerImageManager implements TaskImages {
       throw error;
     }
   }
+}
+
+function isTaskResourceFailure(error: unknown): boolean {
+  return error instanceof DockerError && error.name === 'ResourceInitializationError';
 }
 
 function containerKey(task: Task, container: Container): string {
