@@ -7,7 +7,7 @@
 //   3. a burst of 20 one-container tasks: all RUNNING reported, then all STOPPED after StopTask
 //   4. agent RSS idle and with 20 running tasks; agent CPU seconds over 60 s with 20 running (stats off)
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -86,6 +86,7 @@ async function removeFloor(ids: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (!existsSync(binary)) execFileSync('pnpm', ['run', 'build'], { cwd: path.join(root, 'packages/agent'), stdio: 'inherit' });
   await importBusybox(docker, IMAGE, LABEL);
   const hostDir = mkdtempSync(path.join(tmpdir(), 'bench-bind-'));
   const bed = await new EngineTestBed().start();
@@ -157,7 +158,9 @@ async function main(): Promise<void> {
     }
     // 3. The burst.
     const burstStart = performance.now() + performance.timeOrigin;
-    const burst = await run(web, BURST);
+    // RunTask starts at most 10 tasks per call (as ECS): the burst is its calls at once.
+    const calls = Array.from({ length: Math.ceil(BURST / 10) }, (_, index) => Math.min(10, BURST - index * 10));
+    const burst = (await Promise.all(calls.map((count) => run(web, count)))).flat();
     const runningAt = await arrivals.wait(burst.map((arn) => `${arn}:RUNNING`));
     const burstRunningMs = Math.max(...runningAt) - burstStart;
     await sleep(3000);
@@ -193,12 +196,17 @@ async function main(): Promise<void> {
     });
     console.log(JSON.stringify(figures, null, 2));
     console.log(`bench: wrote ${writeResult('engine', figures)}`);
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
   } finally {
     agent.kill('SIGTERM');
     await new Promise((resolve) => agent.once('exit', resolve));
     const leftovers = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.amazonaws.ecs.cluster=${CLUSTER}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
     const floorLeft = execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABEL}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    if (leftovers.length + floorLeft.length) execFileSync('docker', ['rm', '-f', '-v', ...leftovers, ...floorLeft], { stdio: 'ignore' });
+    // Task containers carry the image's label too: one list without duplicates.
+    const all = [...new Set([...leftovers, ...floorLeft])];
+    if (all.length) execFileSync('docker', ['rm', '-f', '-v', ...all], { stdio: 'ignore' });
     execFileSync('docker', ['rmi', '-f', IMAGE], { stdio: 'ignore' });
     await bed.cleanup();
     rmSync(hostDir, { recursive: true, force: true });
