@@ -11,19 +11,19 @@ const common = {
 };
 
 export default {
+  // Real Docker, netns and rpmbuild calls slow down a lot on 2 busy cores; a hung test still fails.
+  // (Jest applies testTimeout globally only, not per project.)
+  testTimeout: 120_000,
   projects: [
     {
       ...common,
       displayName: 'unit',
-      testTimeout: 10_000,
       testMatch: ['<rootDir>/packages/*/src/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.integration\\.test\\.ts$'],
     },
     {
       ...common,
       displayName: 'integration',
-      // Real Docker, netns and rpmbuild calls slow down a lot on 2 busy cores; a hung test still fails.
-      testTimeout: 120_000,
       testMatch: ['<rootDir>/packages/*/src/**/*.integration.test.ts', '<rootDir>/packages/*/test/**/*.integration.test.ts'],
     },
   ],
