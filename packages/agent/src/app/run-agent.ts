@@ -297,6 +297,9 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   const statsRun = (statsEngine?.run(AbortSignal.any([runtime.signal, statsStop.signal])) ?? Promise.resolve()).catch((error: Error) =>
     logger.error({ err: error.message }, 'Container stats stopped'),
   );
+  // Its own stop: an update or a terminal ACS answer ends the agent without runtime.signal, and a
+  // port-in-use retry loop must not keep the exit waiting.
+  const introspectionStop = new AbortController();
   const introspection = serveIntrospection(
     {
       source: dockerEngine ? dockerEngine.introspection(() => instance) : { cluster: () => cluster, containerInstanceArn: () => instance.containerInstanceArn, tasks: () => [] },
@@ -306,7 +309,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     },
     runtime.introspectionPort ?? AGENT_INTROSPECTION_PORT,
     clock,
-    runtime.signal,
+    AbortSignal.any([runtime.signal, introspectionStop.signal]),
   );
   // The task server: credentials ACS delivers and the metadata of the engine's tasks.
   const stats: StatsReader = runtime.stats ?? statsEngine ?? { latestDockerStats: () => undefined, networkRateStats: () => undefined };
@@ -425,6 +428,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   statsStop.abort();
   await Promise.all([telemetry, spotDraining, statsRun]);
   await dockerEngine?.close();
+  introspectionStop.abort();
   await (await introspection)?.close();
   await taskEndpoints.close();
   await (await metricsServer)?.close();
