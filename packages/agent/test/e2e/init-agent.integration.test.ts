@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,9 @@ const repoRoot = path.resolve('.');
 const agentBundle = path.join(repoRoot, 'packages/agent/dist/amazon-ecs-agent');
 const initExecutable = path.join(repoRoot, 'packages/init/dist/amazon-ecs-init');
 const CREDENTIALS_ENDPOINT = '169.254.170.2';
+// With ECS_EXTERNAL, ecs-init binds it into the agent as /rotatingcreds; Docker creates it when missing.
+const ROTATING_CREDENTIALS_DIR = '/root/.aws';
+const rotatingCredentialsDirExisted = existsSync(ROTATING_CREDENTIALS_DIR);
 
 const run = promisify(execFile);
 
@@ -177,6 +180,13 @@ afterAll(async () => {
   if (firstImageId) await docker(['rmi', '-f', firstImageId]).catch(() => '');
   if (hostRoot) await run(process.execPath, [initExecutable, 'post-stop'], { env: initEnv() }).catch(() => undefined);
   await harness?.cleanup();
+  if (!rotatingCredentialsDirExisted) {
+    try {
+      rmdirSync(ROTATING_CREDENTIALS_DIR);
+    } catch {
+      // Not created, or something was put in it since: left alone.
+    }
+  }
   if (work) rmSync(work, { recursive: true, force: true });
 }, 120_000);
 
