@@ -33,6 +33,9 @@ B=http://127.0.0.1:$TASK_SERVER_PORT
 M3=\${ECS_CONTAINER_METADATA_URI#${ADDRESS}}
 M4=\${ECS_CONTAINER_METADATA_URI_V4#${ADDRESS}}
 probe() { out=$(wget -q -O- "$B$2" 2>&1) && echo "$1 200 $out" || echo "$1 ERR $out"; }
+# The process can run before the agent has seen the start: wait for RUNNING, one request a second (the
+# path's steady rate, so its burst is still there for the V3 probe).
+for i in $(seq 60); do wget -q -O- "$B$M3" 2>/dev/null | grep -q '"KnownStatus":"RUNNING"' && break; sleep 1; done
 probe V3 "$M3"
 probe V3TASK "$M3/task"
 probe V3STATS "$M3/stats"
