@@ -1,3 +1,4 @@
+import { testContainer } from '../api/test-support';
 import type { Container, ContainerDependency, ContainerStatus, Task } from '../api';
 import { planTask, type PlanOptions } from './planner';
 import { applyContainerChange, updateDesiredStatus, updateKnownStatus } from './task-status-rules';
@@ -5,33 +6,7 @@ import { applyContainerChange, updateDesiredStatus, updateKnownStatus } from './
 const NOW = Date.parse('2021-02-19T18:00:00Z');
 
 function container(name: string, fields: Partial<Container> = {}): Container {
-  return {
-    name,
-    image: 'busybox',
-    cpu: 0,
-    memory: 64,
-    essential: true,
-    links: [],
-    environment: {},
-    environmentFiles: [],
-    portMappings: [],
-    mountPoints: [],
-    volumesFrom: [],
-    dependsOn: [],
-    dockerConfig: {},
-    secrets: [],
-    startTimeout: 0,
-    stopTimeout: 0,
-    type: 'NORMAL',
-    steadyState: 'RUNNING',
-    v3EndpointId: `${name}-endpoint`,
-    desiredStatus: 'RUNNING',
-    knownStatus: 'NONE',
-    sentStatus: 'NONE',
-    knownPortBindings: [],
-    health: { status: 'UNKNOWN' },
-    ...fields,
-  };
+  return testContainer(name, fields);
 }
 
 function task(...containers: Container[]): Task {

@@ -1,3 +1,4 @@
+import { testContainer } from '../api/test-support';
 import type { Container, Task } from '../api';
 import type { DockerStatsJson } from '../stats';
 import type { CloseInfo, WsConnection } from '../wsclient';
@@ -9,33 +10,7 @@ import { trackConnections } from './session-gauge';
 const ARN = 'arn:aws:ecs:us-west-2:1:task/default/t1';
 
 function container(name: string, fields: Partial<Container>): Container {
-  return {
-    name,
-    image: 'busybox',
-    cpu: 0,
-    memory: 0,
-    essential: true,
-    links: [],
-    environment: {},
-    environmentFiles: [],
-    portMappings: [],
-    mountPoints: [],
-    volumesFrom: [],
-    dependsOn: [],
-    dockerConfig: {},
-    secrets: [],
-    startTimeout: 0,
-    stopTimeout: 0,
-    type: 'NORMAL',
-    steadyState: 'RUNNING',
-    v3EndpointId: name,
-    desiredStatus: 'RUNNING',
-    knownStatus: 'NONE',
-    sentStatus: 'NONE',
-    knownPortBindings: [],
-    health: { status: 'UNKNOWN' },
-    ...fields,
-  };
+  return testContainer(name, { memory: 0, v3EndpointId: name, ...fields });
 }
 
 function task(arn: string, knownStatus: Task['knownStatus'], sentStatus: Task['sentStatus'], containers: Container[]): Task {

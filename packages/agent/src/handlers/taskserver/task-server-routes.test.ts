@@ -1,3 +1,4 @@
+import { testContainer } from '../../api/test-support';
 import type { Container, Task } from '../../api';
 import { TaskCredentialsStore } from '../../credentials';
 import type { DockerStatsJson } from '../../stats';
@@ -14,33 +15,7 @@ const SIDECAR_ID = 'b'.repeat(64);
 const OTHER_ID = 'c'.repeat(64);
 
 function container(name: string, fields: Partial<Container> = {}): Container {
-  return {
-    name,
-    image: 'busybox:latest',
-    cpu: 0,
-    memory: 0,
-    essential: true,
-    links: [],
-    environment: {},
-    environmentFiles: [],
-    portMappings: [],
-    mountPoints: [],
-    volumesFrom: [],
-    dependsOn: [],
-    dockerConfig: {},
-    secrets: [],
-    startTimeout: 0,
-    stopTimeout: 0,
-    type: 'NORMAL',
-    steadyState: 'RUNNING',
-    v3EndpointId: `${name}-endpoint`,
-    desiredStatus: 'RUNNING',
-    knownStatus: 'NONE',
-    sentStatus: 'NONE',
-    knownPortBindings: [],
-    health: { status: 'UNKNOWN' },
-    ...fields,
-  };
+  return testContainer(name, { image: 'busybox:latest', memory: 0, ...fields });
 }
 
 function task(arn: string, containers: Container[], fields: Partial<Task> = {}): Task {
