@@ -94,10 +94,10 @@ describe('the agent against the local control plane', () => {
     agent = startAgent(harness);
     const arn = (await describeInstance(harness, 'default')).containerInstanceArn!;
     await waitFor('a heartbeat ack', () => (activity(arn)?.heartbeatAcks ?? 0) >= 1);
-    const connection = agent.connector.acsConnections()[0]!;
     const acksBefore = activity(arn)!.acks.length;
-    connection.inject('{"type":"PayloadMessage","message":{"messageId":"evil","tasks":[{"arn":42}]}}');
-    connection.inject('not even json');
+    expect(harness.controlPlane.sendRawAcsFrame(arn, '{"type":"PayloadMessage","message":{"messageId":"evil","tasks":[{"arn":42}]}}')).toBe(true);
+    expect(harness.controlPlane.sendRawAcsFrame(arn, 'not even json')).toBe(true);
+    await waitFor('both frames dropped', () => agent!.logger.records.filter((r) => r.msg === 'Malformed ACS message dropped').length >= 2);
     const heartbeatsAfter = activity(arn)!.heartbeatAcks;
     await waitFor('more heartbeat acks on the same session', () => activity(arn)!.heartbeatAcks >= heartbeatsAfter + 2);
     expect(agent.engine.listTasks()).toEqual([]);

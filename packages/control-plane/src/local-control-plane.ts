@@ -220,6 +220,11 @@ export class LocalControlPlane {
     return this.acs?.activity.get(containerInstanceArn);
   }
 
+  /** Sends a raw text frame on an instance's ACS session, e.g. a malformed one; false when it has none. */
+  sendRawAcsFrame(containerInstanceArn: string, text: string): boolean {
+    return this.acs?.sendRaw(containerInstanceArn, text) ?? false;
+  }
+
   /**
    * Offers an agent image tarball to a connected agent: serves it on this port, sends StageUpdate and,
    * once that is acked, PerformUpdate. Resolves both answers (a nack carries the agent's reason).

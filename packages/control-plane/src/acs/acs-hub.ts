@@ -175,6 +175,13 @@ export class AcsHub implements TaskDispatcher {
     });
   }
 
+  /** Sends text as it is (tests send malformed frames over the real connection). False when not connected. */
+  sendRaw(containerInstanceArn: string, text: string): boolean {
+    const session = this.sessions.get(containerInstanceArn);
+    session?.send(text);
+    return session !== undefined;
+  }
+
   isConnected(containerInstanceArn: string): boolean {
     return this.sessions.has(containerInstanceArn);
   }
