@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '@fractal-ecs/common';
+import { listen, type ListeningServer } from './listening-server';
 
 /** v1 TaskResponse (handlers/v1): statuses are backend statuses (PENDING, RUNNING, STOPPED). */
 export interface IntrospectionTask {
@@ -82,7 +82,7 @@ function tasksResponse(query: URLSearchParams, source: IntrospectionSource): { s
  * The introspection server (port 51678). Read and write timeouts are 5 s as upstream; every request is
  * logged at debug. No host: every interface (IPv6 and IPv4 where the kernel has IPv6, else IPv4).
  */
-export async function startIntrospectionServer(options: IntrospectionOptions, host: string | undefined, port: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function startIntrospectionServer(options: IntrospectionOptions, host: string | undefined, port: number): Promise<ListeningServer> {
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const answer = introspectionResponse(request.url ?? '/', options);
     options.logger.debug({ method: request.method, path: request.url, status: answer.status }, 'Introspection request');
@@ -97,19 +97,5 @@ export async function startIntrospectionServer(options: IntrospectionOptions, ho
   });
   server.requestTimeout = 5_000;
   server.headersTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, host, port);
 }

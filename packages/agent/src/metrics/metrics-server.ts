@@ -1,9 +1,9 @@
 // The Prometheus exposition endpoint: GET /metrics on every interface, port 51680 as upstream
 // (AgentPrometheusExpositionPort; the port is then also reserved in registration).
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '@fractal-ecs/common';
 import type { Registry } from 'prom-client';
+import { listen } from '../handlers/listening-server';
 
 export interface RunningMetricsServer {
   readonly port: number;
@@ -30,19 +30,5 @@ export async function startMetricsServer(registry: Registry, host: string, port:
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, host, port);
 }

@@ -2,11 +2,11 @@
 // 169.254.170.2:80 through ecs-init's iptables rules. node:http with a route table: the routes are a
 // dozen fixed patterns, and a router library would add a dependency without removing any code here.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Clock } from '@fractal-ecs/common';
 import type { AuditLog } from './audit-log';
 import { RateLimiter, type RateLimitSettings } from './rate-limiter';
 import { answerTaskRequest, type TaskServerSources } from './task-server-routes';
+import { listen, type ListeningServer } from '../listening-server';
 
 export interface TaskServerOptions {
   readonly sources: TaskServerSources;
@@ -16,10 +16,7 @@ export interface TaskServerOptions {
   readonly clock: Clock;
 }
 
-export interface RunningTaskServer {
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type RunningTaskServer = ListeningServer;
 
 /** Upstream: read and write timeouts of 5 s, as the AWS SDKs allow. */
 const TIMEOUT_MS = 5_000;
@@ -74,19 +71,5 @@ export async function startTaskServer(options: TaskServerOptions, host: string, 
   const server = createServer(taskServerHandler(options));
   server.requestTimeout = TIMEOUT_MS;
   server.headersTimeout = TIMEOUT_MS;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, host, port);
 }
