@@ -11,6 +11,7 @@ export interface AgentHostConfig {
   LogConfig: AgentLogConfig;
   Privileged?: boolean;
   PidMode?: string;
+  Devices?: { PathOnHost: string; PathInContainer: string; CgroupPermissions: string }[];
 }
 
 export interface AgentContainerSpec {

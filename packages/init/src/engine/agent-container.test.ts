@@ -156,6 +156,13 @@ describe('buildAgentContainer', () => {
     expect(build().spec.hostConfig).not.toHaveProperty('PidMode');
   });
 
+  it('gives the agent /dev/uinput only when ecs.config picks the Fractal uinput provider', () => {
+    const uinput = build({ agentConfig: { ECS_FRACTAL_DEVICE_PROVIDER: 'uinput' } }).spec.hostConfig;
+    expect(uinput.Devices).toEqual([{ PathOnHost: '/dev/uinput', PathInContainer: '/dev/uinput', CgroupPermissions: 'rwm' }]);
+    expect(build({ agentConfig: { ECS_FRACTAL_DEVICE_PROVIDER: 'pool' } }).spec.hostConfig).not.toHaveProperty('Devices');
+    expect(build().spec.hostConfig).not.toHaveProperty('Devices');
+  });
+
   it('uses the configured log driver', () => {
     const { spec } = build({ settings: settings({ ECS_LOG_DRIVER: 'awslogs', ECS_LOG_OPTS: '{"awslogs-group":"g"}' }) });
     expect(spec.hostConfig.LogConfig).toEqual({ Type: 'awslogs', Config: { 'awslogs-group': 'g' } });
@@ -238,6 +245,18 @@ describe('agentBinds', () => {
   it('ignores GPU devices unless ecs.config enables GPU support', () => {
     const binds = agentBinds(settings(), { ECS_ENABLE_GPU_SUPPORT: 'false' }, { ...bareHost, nvidiaDevicesPresent: true });
     expect(binds.some((b) => b.includes('gpu'))).toBe(false);
+  });
+});
+
+describe('agentBinds for Fractal', () => {
+  it('binds the host root at ECS_FRACTAL_HOST_ROOT (rslave), last', () => {
+    const binds = agentBinds(settings(), { ECS_FRACTAL_HOST_ROOT: '/host' }, bareHost);
+    expect(binds.at(-1)).toBe('/:/host:rslave');
+  });
+
+  it.each([[undefined], ['/'], ['relative/path'], ['']])('binds no host root for ECS_FRACTAL_HOST_ROOT=%j', (value) => {
+    const binds = agentBinds(settings(), value === undefined ? {} : { ECS_FRACTAL_HOST_ROOT: value }, bareHost);
+    expect(binds.some((b) => b.startsWith('/:'))).toBe(false);
   });
 });
 

@@ -67,6 +67,10 @@ export function agentHostConfig({ settings, agentConfig, dockerApiVersion, host 
   if (supportsInit(dockerApiVersion)) hostConfig.Init = true;
   if (settings.runPrivileged) hostConfig.Privileged = true;
   if (settings.pidNamespaceHost) hostConfig.PidMode = 'host';
+  // Fractal's uinput provider makes input devices per task container through the host's /dev/uinput.
+  if (agentConfig.ECS_FRACTAL_DEVICE_PROVIDER?.trim() === 'uinput') {
+    hostConfig.Devices = [{ PathOnHost: '/dev/uinput', PathInContainer: '/dev/uinput', CgroupPermissions: 'rwm' }];
+  }
   return hostConfig;
 }
 
@@ -116,6 +120,10 @@ export function agentBinds(settings: InitSettings, agentConfig: EnvMap, host: Ho
   if (host.nsenterPath) binds.push(`${host.nsenterPath}:${host.nsenterPath}`);
   if (host.modinfoPath) binds.push(`${host.modinfoPath}:${host.modinfoPath}`);
   if (!settings.external && host.cloudInitResultExists) binds.push(`${CLOUD_INIT_RESULT}:${CLOUD_INIT_RESULT}:ro`);
+  // Fractal: the agent makes per-container directories (and finds pool devices) on the host, so it sees
+  // the host's / where ECS_FRACTAL_HOST_ROOT says; rslave so mounts made later on the host show up too.
+  const fractalHostRoot = agentConfig.ECS_FRACTAL_HOST_ROOT?.trim();
+  if (fractalHostRoot?.startsWith('/') && fractalHostRoot !== '/') binds.push(`/:${fractalHostRoot}:rslave`);
   return binds;
 }
 
