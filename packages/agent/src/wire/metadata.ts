@@ -92,6 +92,8 @@ export interface ContainerMetadataResponse {
   LogDriver?: string;
   LogOptions?: Record<string, string>;
   ContainerARN?: string;
+  /** The Fractal fork's per-container ID (not in upstream's shape; added after every upstream field). */
+  FractalID?: string;
 }
 
 /** A tag-fetch failure in v4's taskWithTags (the v4 answer to tags silently missing). */

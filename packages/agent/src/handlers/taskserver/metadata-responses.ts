@@ -79,6 +79,7 @@ export function containerResponse(task: Task, container: Container, version: Met
     if (Object.keys(logConfig.options).length > 0) response.LogOptions = logConfig.options;
     if (container.containerArn) response.ContainerARN = container.containerArn;
   }
+  if (container.fractal) response.FractalID = container.fractal.id;
   return response;
 }
 

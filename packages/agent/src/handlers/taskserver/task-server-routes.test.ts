@@ -281,6 +281,15 @@ describe('metadata v3 and v4', () => {
     });
   });
 
+  it("shows a container's FractalID in v3 and v4 metadata when it has one", async () => {
+    const fractalId = '0123456789abcdef'.repeat(4).slice(0, 60);
+    const withId = fixture();
+    const web = withId.tasks[0]!.containers[0]!;
+    web.fractal = { id: fractalId, dirs: [], devices: [], provider: 'none' };
+    for (const path of ['/v3/web-endpoint', '/v4/web-endpoint']) expect((await get(withId, path)).json).toMatchObject({ FractalID: fractalId });
+    expect((await get(fixture(), '/v4/web-endpoint')).json).not.toHaveProperty('FractalID');
+  });
+
   it('v3 task metadata lists created containers; v4 also pulled ones and the launch type', async () => {
     const f = fixture();
     const v3 = (await get(f, '/v3/web-endpoint/task')).json as Record<string, unknown>;
