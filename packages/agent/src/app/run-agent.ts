@@ -30,7 +30,7 @@ import { containerInstanceTags, createEc2Client, InstanceTagsError, sdkEc2TagsAp
 import { DockerodeDockerClient, type DockerClient } from '../dockerclient';
 import { createDockerTaskEngine, type DockerTaskEngine, type EngineSettings, type TaskEngine } from '../engine';
 import { sdkStateChangeApi, type StateChangeApi } from '../eventhandler';
-import { startIntrospectionServer } from '../handlers';
+import { introspectionTask, startIntrospectionServer } from '../handlers';
 import { createAuditLog, ecsResourceTags, runTaskEndpoints, taskStateFromTasks, type StatsReader } from '../handlers/taskserver';
 import { agentMetricsRegistry, startMetricsServer, trackConnections } from '../metrics';
 import { AgentCheckpoint, StateFile } from '../statemanager';
@@ -302,7 +302,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   const introspectionStop = new AbortController();
   const introspection = serveIntrospection(
     {
-      source: dockerEngine ? dockerEngine.introspection(() => instance) : { cluster: () => cluster, containerInstanceArn: () => instance.containerInstanceArn, tasks: () => [] },
+      source: { cluster: () => instance.cluster, containerInstanceArn: () => instance.containerInstanceArn, tasks: () => (dockerEngine?.tasks() ?? []).map(introspectionTask) },
       version: `Amazon ECS Agent - v${buildInfo.version} (${agentHash})`,
       license: LICENSE_TEXT,
       logger,

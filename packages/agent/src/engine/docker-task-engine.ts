@@ -1,8 +1,7 @@
 import type { Clock, Logger } from '@fractal-ecs/common';
-import { backendTaskStatus, type Container, type ModelResult, type Task } from '../api';
+import type { Container, ModelResult, Task } from '../api';
 import type { DockerClient, DockerEvent, EventSubscription } from '../dockerclient';
 import { TaskStateReporter, type StateChangeApi } from '../eventhandler';
-import type { IntrospectionSource, IntrospectionTask } from '../handlers';
 import type { AgentCheckpoint } from '../statemanager';
 import type { TrackedContainer, TrackedContainerSource } from '../stats';
 import type { AcsTask } from '../wire';
@@ -178,14 +177,6 @@ export class DockerTaskEngine implements TaskEngine, TrackedContainerSource {
     return this.#reporter.whenIdle();
   }
 
-  /** The introspection server's view (v1 TaskResponse). */
-  introspection(instance: () => { cluster: string; containerInstanceArn: string | undefined }): IntrospectionSource {
-    return {
-      cluster: () => instance().cluster,
-      containerInstanceArn: () => instance().containerInstanceArn,
-      tasks: () => this.tasks().map(taskResponse),
-    };
-  }
 
   /**
    * A task that cannot be modelled fails alone: it is reported STOPPED with the reason and not kept, and
@@ -257,32 +248,3 @@ function trackedContainer(task: Task, container: Container): TrackedContainer {
   };
 }
 
-function taskResponse(task: Task): IntrospectionTask {
-  const known = backendTaskStatus(task.knownStatus);
-  const desired = backendTaskStatus(task.desiredStatus);
-  // Upstream blanks a desired status that would read as going backwards.
-  const hideDesired = (known === 'STOPPED' && desired !== 'STOPPED') || (known === 'RUNNING' && desired === 'PENDING');
-  return {
-    Arn: task.arn,
-    ...(hideDesired ? {} : { DesiredStatus: desired }),
-    KnownStatus: known,
-    Family: task.family,
-    Version: task.version,
-    Containers: task.containers
-      .filter((container) => container.type === 'NORMAL')
-      .map((container) => {
-        const ports = container.knownPortBindings.length
-          ? container.knownPortBindings.map((b) => ({ ContainerPort: b.containerPort, Protocol: b.protocol, HostPort: b.hostPort }))
-          : container.portMappings.map((m) => ({ ContainerPort: m.containerPort, Protocol: m.protocol, HostPort: m.hostPort }));
-        const volumes = (container.mounts ?? []).map((m) => ({ DockerName: m.name ?? '', Source: m.source, Destination: m.destination }));
-        return {
-          DockerId: container.runtimeId ?? '',
-          DockerName: container.dockerName ?? '',
-          Name: container.name,
-          ...(container.fractal ? { FractalID: container.fractal.id } : {}),
-          ...(ports.length ? { Ports: ports } : {}),
-          ...(volumes.length ? { Volumes: volumes } : {}),
-        };
-      }),
-  };
-}

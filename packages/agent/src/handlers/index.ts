@@ -3,8 +3,7 @@ export {
   startIntrospectionServer,
   introspectionResponse,
   AVAILABLE_COMMANDS,
-  type IntrospectionContainer,
   type IntrospectionOptions,
   type IntrospectionSource,
-  type IntrospectionTask,
 } from './introspection-server';
+export { introspectionTask } from './introspection-task';

@@ -1,5 +1,6 @@
 import { createLogger } from '@fractal-ecs/common';
-import { introspectionResponse, type IntrospectionOptions, type IntrospectionTask } from './introspection-server';
+import type { IntrospectionTask } from '../wire';
+import { introspectionResponse, type IntrospectionOptions } from './introspection-server';
 
 const task = (arn: string, dockerIds: string[]): IntrospectionTask => ({
   Arn: arn,

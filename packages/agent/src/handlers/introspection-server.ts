@@ -1,26 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@fractal-ecs/common';
+import type { IntrospectionTask } from '../wire';
 import { listen, type ListeningServer } from './listening-server';
-
-/** v1 TaskResponse (handlers/v1): statuses are backend statuses (PENDING, RUNNING, STOPPED). */
-export interface IntrospectionTask {
-  Arn: string;
-  DesiredStatus?: string;
-  KnownStatus: string;
-  Family: string;
-  Version: string;
-  Containers: IntrospectionContainer[] | null;
-}
-
-export interface IntrospectionContainer {
-  DockerId: string;
-  DockerName: string;
-  Name: string;
-  /** The Fractal fork's per-container ID, once the container was prepared for create. */
-  FractalID?: string;
-  Ports?: { ContainerPort: number; Protocol: string; HostPort: number }[];
-  Volumes?: { DockerName: string; Source: string; Destination: string }[];
-}
 
 /** What the server reads; it never changes engine state. */
 export interface IntrospectionSource {

@@ -3,6 +3,7 @@
 export * from './acs';
 export * from './tcs';
 export * from './ecs';
+export type { IntrospectionContainer, IntrospectionTask } from './introspection';
 export { encodeFrame, readErrorMap, type Catalog, type FrameOf, type ParseResult, type WireError } from './envelope';
 export { describeIssue, type Issue } from './schema';
 export type * from './metadata';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListContainerInstancesCommand, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { FRACTAL_ID_LABEL } from '../../src/fractal';
+import { introspectionTask } from '../../src/handlers';
 import { waitFor } from '../agent-harness';
 import { buildBusyboxImage, removeImages } from '../engine/busybox-image';
 import { EngineTestBed, type AgentHandle } from '../engine/engine-harness';
@@ -161,7 +162,7 @@ describe('Fractal per-container resources', () => {
     const restored = engine.tasks().find((task) => task.arn === first)!;
     expect(Object.fromEntries(restored.containers.map((c) => [c.name, c.fractal?.id]))).toEqual(ids);
     expect(Object.fromEntries(restored.containers.map((c) => [c.name, c.fractal?.devices]))).toEqual({ a: [devices.a], b: [devices.b] });
-    const listed = engine.introspection(() => ({ cluster: bed.cluster, containerInstanceArn: undefined })).tasks().find((task) => task.Arn === first)!;
+    const listed = introspectionTask(engine.tasks().find((task) => task.arn === first)!);
     expect(Object.fromEntries(listed.Containers!.map((c) => [c.Name, c.FractalID]))).toEqual(ids);
     const containers = dockerContainers(first);
     expect(containers.a!.Config.Labels[FRACTAL_ID_LABEL]).toBe(ids.a);
