@@ -1,10 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import { systemClock } from '@fractal-ecs/common';
 import Dockerode from 'dockerode';
-import { pack } from 'tar-stream';
+import { buildBusyboxImage } from '../../test/support/busybox-image';
 import { recordingLogger } from '../../test/fakes/recording-logger';
 import { CgroupStatsReader } from './cgroup-stats-reader';
 import { createStatsEngine } from './create-stats-engine';
@@ -27,7 +23,7 @@ const dockerApi: DockerStatsApi = { containerStats: (id) => docker.getContainer(
 let container: TrackedContainer;
 
 beforeAll(async () => {
-  await importBusybox();
+  await buildBusyboxImage(IMAGE, RUN);
   const created = await docker.createContainer({
     Image: IMAGE,
     Labels: { [LABEL]: RUN },
@@ -101,18 +97,3 @@ it('gives the same TCS CPU and memory figures through the cgroup reader and thro
   expect(viaCgroup.latestDockerStats(container.dockerId)?.precpu_stats.cpu_usage.total_usage).toBeGreaterThan(0);
   expect(viaDocker.latestDockerStats(container.dockerId)?.precpu_stats.cpu_usage.total_usage).toBeGreaterThan(0);
 }, 30_000);
-
-/** `docker import` of the host's static busybox with a link per applet. */
-async function importBusybox(): Promise<void> {
-  const archive = pack();
-  const body = buffer(archive as unknown as AsyncIterable<Buffer>);
-  archive.entry({ name: 'bin', type: 'directory', mode: 0o755 });
-  archive.entry({ name: 'bin/busybox', mode: 0o755 }, readFileSync('/bin/busybox'));
-  for (const applet of execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-    if (applet !== 'busybox') archive.entry({ name: `bin/${applet}`, type: 'symlink', linkname: 'busybox' });
-  }
-  archive.finalize();
-  const [repo, tag] = IMAGE.split(':') as [string, string];
-  const stream = await docker.importImage(Readable.from([await body]) as unknown as string, { repo, tag, changes: [`LABEL ${LABEL}=${RUN}`, 'ENV PATH=/bin'] } as object);
-  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream as NodeJS.ReadableStream, (error) => (error ? reject(error) : resolve())));
-}

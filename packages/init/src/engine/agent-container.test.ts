@@ -2,24 +2,11 @@ import { HostPaths } from '@fractal-ecs/common';
 import { recordingLogger } from '../../test/recording-logger';
 import { readInitSettings, type InitSettings } from '../config';
 import { agentBinds, buildAgentContainer, supportsInit, type AgentContainerInput } from './agent-container';
-import type { HostFacts } from './host-facts';
+import { TEST_HOST } from '../../test/engine-fakes';
 
 const paths = new HostPaths('/srv/host');
 
-const bareHost: HostFacts = {
-  osFamily: 'debian_12',
-  certsDir: undefined,
-  pkiDir: undefined,
-  cgroupMountpoint: '/sys/fs/cgroup',
-  ebsDirExists: true,
-  nvidiaDevicesPresent: false,
-  credentialsFetcherSocketExists: false,
-  managedAgentsDirExists: false,
-  execCommandDirExists: false,
-  nsenterPath: undefined,
-  modinfoPath: undefined,
-  cloudInitResultExists: false,
-};
+const bareHost = TEST_HOST;
 
 function settings(env: Record<string, string> = {}): InitSettings {
   return readInitSettings(env, paths, recordingLogger().log);
