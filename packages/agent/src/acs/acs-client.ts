@@ -5,6 +5,7 @@ import type { TaskEngine } from '../engine';
 import type { AgentUpdater } from '../updater';
 import { ACS_ERROR_TYPES, ACS_UNRETRIABLE_ERRORS, encodeAcsFrame, readErrorMap, type AcsErrorType } from '../wire';
 import {
+  heartbeatDeadlineMs,
   HandshakeError,
   runReconnectLoop,
   serveConnection,
@@ -74,7 +75,7 @@ export class AcsClient {
   }
 
   private inactivityTimeoutMs(): number {
-    return this.options.timings.heartbeatTimeoutMs + Math.floor(this.options.random() * this.options.timings.heartbeatJitterMs);
+    return heartbeatDeadlineMs(this.options.timings, this.options.random);
   }
 
   private async attempt(signal: AbortSignal): Promise<SessionAttempt> {

@@ -3,6 +3,7 @@ import { ExponentialBackoff, type Clock, type Logger } from '@fractal-ecs/common
 import type { PollEndpoints } from '../ecsclient/poll-endpoints';
 import { epochSeconds, parseTcsServerFrame, type TcsAgentFrame } from '../wire';
 import {
+  heartbeatDeadlineMs,
   runReconnectLoop,
   serveConnection,
   type RequestSigner,
@@ -57,7 +58,7 @@ export class TcsClient {
   }
 
   private inactivityTimeoutMs(): number {
-    return this.options.timings.heartbeatTimeoutMs + Math.floor(this.options.random() * this.options.timings.heartbeatJitterMs);
+    return heartbeatDeadlineMs(this.options.timings, this.options.random);
   }
 
   private async attempt(signal: AbortSignal): Promise<SessionAttempt> {

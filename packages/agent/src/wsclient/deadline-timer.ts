@@ -31,3 +31,8 @@ export class DeadlineTimer {
     this.#pending = undefined;
   }
 }
+
+/** Upstream's heartbeat deadline for ACS and TCS: the timeout plus fresh random jitter each time. */
+export function heartbeatDeadlineMs(timings: { readonly heartbeatTimeoutMs: number; readonly heartbeatJitterMs: number }, random: () => number): number {
+  return timings.heartbeatTimeoutMs + Math.floor(random() * timings.heartbeatJitterMs);
+}
