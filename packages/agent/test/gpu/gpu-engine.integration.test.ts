@@ -94,8 +94,11 @@ it('with the default runtime name the create asks Docker for `nvidia` (unknown h
   const engine = await startEngine(undefined);
   const task = acsTask('defaultruntime');
   await engine.addTask(task, { messageId: 'm2' });
-  const stopped = await waitFor('the task STOPPED', () => reported.find((change) => change.task === task.arn && change.status === 'STOPPED'), 60_000);
-  const cuda = stopped.containers?.find((container) => container.containerName === 'cuda');
+  // The container's failure may ride on a later report than the task's first STOPPED one.
+  const cudaReported = () =>
+    reported.filter((change) => change.task === task.arn).flatMap((change) => change.containers ?? []).find((container) => container.containerName === 'cuda' && container.reason);
+  await waitFor('the task STOPPED', () => reported.find((change) => change.task === task.arn && change.status === 'STOPPED'), 60_000);
+  const cuda = await waitFor("the cuda container's stop reason", cudaReported, 60_000);
   expect(cuda?.reason).toMatch(/^CannotCreateContainerError: .*nvidia/);
 }, 120_000);
 
