@@ -39,11 +39,9 @@ function startAgentOnEmulatedEc2(env: Record<string, string>, overrides: Paramet
   );
 }
 
-/** What the control plane stored from RegisterContainerInstance (the SDK's DescribeContainerInstances has no platformDevices). */
-async function registeredPlatformDevices(arn: string): Promise<unknown> {
-  const state = (await (await fetch(`${harness.endpoint}/debug/state`)).json()) as { containerInstances: Record<string, { instance: { platformDevices?: unknown } }> };
-  return state.containerInstances[arn]!.instance.platformDevices;
-}
+/** The GPUs the instance registered, as ECS shows them: platform devices become the GPU resource. */
+const registeredGpus = (instance: { registeredResources?: { name?: string; stringSetValue?: string[] }[] }) =>
+  instance.registeredResources?.find((resource) => resource.name === 'GPU')?.stringSetValue;
 
 const instanceStatus = async (arn: string) =>
   (await harness.api.send(new DescribeContainerInstancesCommand({ cluster: 'host', containerInstances: [arn] }))).containerInstances![0]!.status;
@@ -155,7 +153,7 @@ describe('GPUs', () => {
 
     agent = startAgent(harness, { ECS_CLUSTER: 'host', ECS_ENABLE_GPU_SUPPORT: 'true' }, { gpuInfoFile });
     const instance = await describeInstance(harness, 'host');
-    expect(await registeredPlatformDevices(instance.containerInstanceArn!)).toEqual(UUIDS.map((id) => ({ id, type: 'GPU' })));
+    expect(registeredGpus(instance)).toEqual(UUIDS);
     const attributes = Object.fromEntries(instance.attributes!.map((a) => [a.name, a.value ?? null]));
     expect(attributes).toMatchObject({ 'ecs.capability.nvidia-driver-version.535.104.05': null, 'ecs.capability.gpu-driver-version': '535.104.05' });
   });
@@ -170,7 +168,7 @@ describe('GPUs', () => {
 
     agent = startAgent(harness, { ECS_CLUSTER: 'host', ECS_ENABLE_GPU_SUPPORT: 'true' }, { gpuInfoFile: path.join(paths.gpuDir, 'nvidia-gpu-info.json') });
     const instance = await describeInstance(harness, 'host');
-    expect(await registeredPlatformDevices(instance.containerInstanceArn!)).toBeUndefined();
+    expect(registeredGpus(instance)).toBeUndefined();
     expect(instance.attributes!.some((a) => a.name?.includes('driver-version'))).toBe(false);
     expect(agent.logger.text()).toContain('GPU information is not found');
   });

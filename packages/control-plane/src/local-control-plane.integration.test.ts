@@ -289,6 +289,50 @@ describe('ACS', () => {
     expect(tasks![0]).toMatchObject({ desiredStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'test over' });
   });
 
+  it('places GPUs: registered platform devices become the GPU resource, each task gets free ones as associations', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'default' }));
+    const gpus = ['GPU-0a', 'GPU-1b', 'GPU-2c'];
+    const { containerInstance } = await ecs.send(
+      new RegisterContainerInstanceCommand({ cluster: 'default', totalResources: RESOURCES, platformDevices: gpus.map((id) => ({ id, type: 'GPU' })) }),
+    );
+    const instanceArn = containerInstance!.containerInstanceArn!;
+    expect(containerInstance!.registeredResources).toContainEqual({ name: 'GPU', type: 'STRINGSET', stringSetValue: gpus });
+    const acs = await connectAcs(instanceArn);
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'cuda',
+        containerDefinitions: [
+          { name: 'train', image: 'busybox', memory: 8, resourceRequirements: [{ type: 'GPU', value: '2' }] },
+          { name: 'log', image: 'busybox', memory: 8 },
+        ],
+      }),
+    );
+    const first = (await ecs.send(new RunTaskCommand({ cluster: 'default', taskDefinition: 'cuda' }))).tasks![0]!;
+    expect(first.containers!.find((c) => c.name === 'train')!.gpuIds).toEqual(['GPU-0a', 'GPU-1b']);
+    const payload = await acs.next(isPayloadFor(first.taskArn!));
+    expect((payload.message.tasks as { associations: unknown }[])[0]!.associations).toEqual([
+      { name: 'GPU-0a', type: 'gpu', containers: ['train'], content: { encoding: 'base64', value: '' } },
+      { name: 'GPU-1b', type: 'gpu', containers: ['train'], content: { encoding: 'base64', value: '' } },
+    ]);
+
+    // One GPU is left: a task asking for two is refused, one asking for one (by override) gets it.
+    expect((await ecs.send(new RunTaskCommand({ cluster: 'default', taskDefinition: 'cuda' }))).failures).toEqual([{ arn: instanceArn, reason: 'RESOURCE:GPU' }]);
+    const one = { containerOverrides: [{ name: 'train', resourceRequirements: [{ type: 'GPU' as const, value: '1' }] }] };
+    const second = (await ecs.send(new RunTaskCommand({ cluster: 'default', taskDefinition: 'cuda', overrides: one }))).tasks![0]!;
+    expect(second.containers!.find((c) => c.name === 'train')!.gpuIds).toEqual(['GPU-2c']);
+    const remainingGpus = async () =>
+      (await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'default', containerInstances: [instanceArn] }))).containerInstances![0]!
+        .remainingResources!.find((r) => r.name === 'GPU')!.stringSetValue;
+    expect(await remainingGpus()).toEqual([]);
+
+    // A stopped task gives its GPUs back.
+    await ecs.send(new SubmitTaskStateChangeCommand({ cluster: 'default', task: first.taskArn!, status: 'STOPPED', reason: 'done' }));
+    expect(await remainingGpus()).toEqual(['GPU-0a', 'GPU-1b']);
+    await expect(
+      ecs.send(new RunTaskCommand({ cluster: 'default', taskDefinition: 'cuda', overrides: { containerOverrides: [{ name: 'train', resourceRequirements: [{ type: 'GPU', value: 'two' }] }] } })),
+    ).rejects.toMatchObject({ message: 'overrides.containerOverrides[0].resourceRequirements[0].value must be a whole number of GPUs, got "two"' });
+  });
+
   it('refuses unsigned and wrongly signed upgrades with the ACS error body', async () => {
     const instanceArn = await registerInstance();
     const url = await acsUrl(instanceArn);

@@ -327,6 +327,7 @@ export class LocalControlPlane {
       accountId: this.scope.accountId,
       region: this.scope.region,
       roleCredentials: this.roleGrants(task),
+      gpus: Object.fromEntries((task.task.containers ?? []).filter((container) => container.gpuIds?.length).map((container) => [container.name!, container.gpuIds!])),
       ...(this.options.ecrRegistries ? { ecrRegistries: this.options.ecrRegistries } : {}),
     });
   }

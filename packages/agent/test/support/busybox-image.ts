@@ -9,7 +9,7 @@ export const TEST_LABEL = 'fractal-ecs.agent-test';
 let rootfs: Promise<Buffer> | undefined;
 
 /** A rootfs of the host's static busybox with a link per applet, as an in-memory tar. */
-function busyboxRootfs(): Promise<Buffer> {
+export function busyboxRootfs(): Promise<Buffer> {
   rootfs ??= (async () => {
     const archive = pack();
     const body = buffer(archive as unknown as AsyncIterable<Buffer>);
@@ -36,10 +36,10 @@ export async function buildBusyboxImage(tag: string, run: string, marker = ''): 
   return id.trim();
 }
 
-/** Runs the docker CLI; resolves its stdout. */
-export function docker(args: string[], input?: Buffer): Promise<string> {
+/** Runs the docker CLI (against `host`, default DOCKER_HOST); resolves its stdout. */
+export function docker(args: string[], input?: Buffer, host?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile('docker', args, { maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    const child = execFile('docker', host ? ['-H', host, ...args] : args, { maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`docker ${args.join(' ')}: ${stderr.trim() || error.message}`));
       else resolve(stdout);
     });

@@ -1,6 +1,6 @@
-import type { Attribute, EcsJson, Resource } from '@fractal-ecs/agent/wire';
+import type { Attribute, EcsJson, PlatformDevice, Resource } from '@fractal-ecs/agent/wire';
 import { containerInstanceArn } from '../arns';
-import { remainingCapacity, taskRequirements } from '../placement/placement';
+import { GPU_RESOURCE, remainingCapacity, taskRequirements } from '../placement/placement';
 import type { ContainerInstanceRecord } from '../state/model';
 import { findInstance, nowSeconds, requireCluster, requireInstance, taskDefinitionOf, type ApiContext, type Operation } from './context';
 import { EcsApiError, invalidParameter } from './errors';
@@ -15,7 +15,7 @@ export function tasksHoldingInstance(context: ApiContext, arn: string) {
 
 function remainingResources(context: ApiContext, record: ContainerInstanceRecord): EcsJson<Resource>[] {
   const holding = tasksHoldingInstance(context, record.instance.containerInstanceArn).map((task) =>
-    taskRequirements(taskDefinitionOf(context, task), task.task.overrides),
+    taskRequirements(taskDefinitionOf(context, task), task.task.overrides, task.task.containers),
   );
   const capacity = remainingCapacity(record.instance.registeredResources, holding);
   return (record.instance.registeredResources ?? []).map((resource) => {
@@ -28,6 +28,8 @@ function remainingResources(context: ApiContext, record: ContainerInstanceRecord
         return { ...resource, stringSetValue: [...capacity.tcpPorts].map(String) };
       case 'PORTS_UDP':
         return { ...resource, stringSetValue: [...capacity.udpPorts].map(String) };
+      case GPU_RESOURCE:
+        return { ...resource, stringSetValue: capacity.gpus };
       default:
         return resource;
     }
@@ -56,6 +58,15 @@ function validateResources(list: unknown[] | undefined): EcsJson<Resource>[] {
   });
 }
 
+function validatePlatformDevices(list: unknown[] | undefined): EcsJson<PlatformDevice>[] {
+  return (list ?? []).map((item, index) => {
+    const device = item as Body;
+    if (typeof device?.id !== 'string' || device.id === '') throw invalidParameter(`platformDevices[${index}].id is required, got ${JSON.stringify(device?.id)}`);
+    oneOf(`platformDevices[${index}].type`, device.type as string | undefined, ['GPU']);
+    return device as EcsJson<PlatformDevice>;
+  });
+}
+
 function validateAttributes(list: unknown[] | undefined, field: string): EcsJson<Attribute>[] {
   return (list ?? []).map((item, index) => {
     const attribute = item as Body;
@@ -75,7 +86,13 @@ function mergeAttributes(existing: EcsJson<Attribute>[], added: EcsJson<Attribut
 export const registerContainerInstance: Operation = (context, body) => {
   const cluster = requireCluster(context, body);
   const requestedArn = optionalString(body, 'containerInstanceArn');
-  const resources = validateResources(optionalList(body, 'totalResources'));
+  const devices = validatePlatformDevices(optionalList(body, 'platformDevices'));
+  const gpuIds = devices.filter((device) => device.type === 'GPU').map((device) => device.id!);
+  const resources = [
+    ...validateResources(optionalList(body, 'totalResources')).filter((resource) => resource.name !== GPU_RESOURCE),
+    // ECS turns the GPUs among the platform devices into a resource that placement draws from.
+    ...(gpuIds.length > 0 ? [{ name: GPU_RESOURCE, type: 'STRINGSET', stringSetValue: gpuIds }] : []),
+  ];
   const attributes = validateAttributes(optionalList(body, 'attributes'), 'attributes');
   let record = requestedArn ? findInstance(context, cluster, requestedArn) : undefined;
   if (requestedArn && !record && !INSTANCE_ARN.test(requestedArn)) {
@@ -116,8 +133,6 @@ export const registerContainerInstance: Operation = (context, body) => {
   if (versionInfo) instance.versionInfo = { ...instance.versionInfo, ...versionInfo };
   const tags = optionalList<{ key?: string; value?: string }>(body, 'tags');
   if (tags) instance.tags = tags;
-  const devices = optionalList(body, 'platformDevices');
-  if (devices) (instance as Record<string, unknown>).platformDevices = devices;
   return { containerInstance: describeInstance(context, record) };
 };
 

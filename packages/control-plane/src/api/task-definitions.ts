@@ -19,6 +19,18 @@ function requireThat(condition: boolean, message: string): void {
   if (!condition) throw invalidParameter(message);
 }
 
+/** A container's (or a container override's) resourceRequirements: placement counts the GPUs. */
+export function validateResourceRequirements(list: unknown, at: string): void {
+  requireThat(list === undefined || Array.isArray(list), `${at} must be a list, got ${render(list)}`);
+  ((list as Body[] | undefined) ?? []).forEach((requirement, r) => {
+    requireThat(requirement?.type !== undefined, `${at}[${r}].type is required (GPU or InferenceAccelerator), got ${render(requirement?.type)}`);
+    oneOf(`${at}[${r}].type`, requirement.type as string, ['GPU', 'InferenceAccelerator']);
+    if (requirement.type === 'GPU') {
+      requireThat(/^[1-9][0-9]*$/.test(String(requirement.value)), `${at}[${r}].value must be a whole number of GPUs, got ${render(requirement.value)}`);
+    }
+  });
+}
+
 /** Checks what the rendering and placement rely on; other fields are stored as given. */
 function validate(body: Body): EcsJson<TaskDefinition> {
   const family = requiredString(body, 'family');
@@ -65,6 +77,7 @@ function validate(body: Body): EcsJson<TaskDefinition> {
       requireThat(mapping.hostPort === undefined || Number.isSafeInteger(mapping.hostPort), `${at}.portMappings[${m}].hostPort must be an integer, got ${render(mapping.hostPort)}`);
       oneOf(`${at}.portMappings[${m}].protocol`, mapping.protocol as string | undefined, ['tcp', 'udp']);
     });
+    validateResourceRequirements(container.resourceRequirements, `${at}.resourceRequirements`);
     ((container.mountPoints as Body[] | undefined) ?? []).forEach((mount, m) => {
       requireThat(volumeNames.has(mount?.sourceVolume as string), `${at}.mountPoints[${m}].sourceVolume names no volume of this task definition, got ${render(mount?.sourceVolume)}`);
       requireThat(typeof mount.containerPath === 'string' && mount.containerPath !== '', `${at}.mountPoints[${m}].containerPath is required, got ${render(mount.containerPath)}`);

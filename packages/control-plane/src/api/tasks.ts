@@ -6,7 +6,7 @@ import { tasksHoldingInstance } from './container-instances';
 import { findTask, nowSeconds, requireCluster, requireInstance, taskDefinitionOf, type ApiContext, type Operation } from './context';
 import { invalidParameter } from './errors';
 import { oneOf, optionalInteger, optionalList, optionalObject, optionalString, paginate, requiredString, stringList, type Body } from './fields';
-import { resolveTaskDefinition } from './task-definitions';
+import { resolveTaskDefinition, validateResourceRequirements } from './task-definitions';
 
 const MAX_TASKS_PER_CALL = 10;
 
@@ -17,6 +17,7 @@ function readOverrides(body: Body, definition: TaskDefinitionRecord): EcsJson<Ta
     if (!names.has(override?.name)) {
       throw invalidParameter(`overrides.containerOverrides[${index}].name names no container of ${definition.taskDefinitionArn}, got ${JSON.stringify(override?.name)}`);
     }
+    validateResourceRequirements(override.resourceRequirements, `overrides.containerOverrides[${index}].resourceRequirements`);
   });
   return overrides;
 }
@@ -37,6 +38,7 @@ function createTask(
   definition: TaskDefinitionRecord,
   instance: ContainerInstanceRecord,
   overrides: EcsJson<TaskOverride> | undefined,
+  gpus: Record<string, string[]>,
   body: Body,
 ): TaskRecord {
   const id = context.newId().replace(/-/g, '');
@@ -71,6 +73,7 @@ function createTask(
           ...(override?.memoryReservation ?? container.memoryReservation) !== undefined
             ? { memoryReservation: String(override?.memoryReservation ?? container.memoryReservation) }
             : {},
+          ...(gpus[container.name!] ? { gpuIds: gpus[container.name!] } : {}),
         };
       }),
       startedBy: optionalString(body, 'startedBy'),
@@ -94,7 +97,7 @@ function createTask(
 
 function candidateCapacity(context: ApiContext, record: ContainerInstanceRecord) {
   const holding = tasksHoldingInstance(context, record.instance.containerInstanceArn).map((task) =>
-    taskRequirements(taskDefinitionOf(context, task), task.task.overrides),
+    taskRequirements(taskDefinitionOf(context, task), task.task.overrides, task.task.containers),
   );
   return { arn: record.instance.containerInstanceArn, capacity: remainingCapacity(record.instance.registeredResources, holding) };
 }
@@ -124,7 +127,7 @@ export const runTask: Operation = (context, body) => {
       break;
     }
     const instance = context.state.containerInstances[placement.arn]!;
-    tasks.push(createTask(context, cluster, definition, instance, overrides, body));
+    tasks.push(createTask(context, cluster, definition, instance, overrides, placement.gpus, body));
   }
   return { tasks: tasks.map((record) => record.task), failures: [...failures.values()] };
 };
@@ -148,7 +151,7 @@ export const startTask: Operation = (context, body) => {
     }
     const placement = choosePlacement(needs, [candidateCapacity(context, instance)]);
     if ('failures' in placement) collectFailures(failures, placement.failures);
-    else tasks.push(createTask(context, cluster, definition, instance, overrides, body));
+    else tasks.push(createTask(context, cluster, definition, instance, overrides, placement.gpus, body));
   });
   return { tasks: tasks.map((record) => record.task), failures: [...failures.values()] };
 };

@@ -1,5 +1,5 @@
 import type { EcsJson, Resource, TaskDefinition } from '@fractal-ecs/agent/wire';
-import { choosePlacement, remainingCapacity, taskRequirements } from './placement';
+import { choosePlacement, remainingCapacity, taskRequirements, type Requirements } from './placement';
 
 const REGISTERED: EcsJson<Resource>[] = [
   { name: 'CPU', type: 'INTEGER', integerValue: 1024 },
@@ -22,12 +22,12 @@ describe('taskRequirements', () => {
         ],
       }),
     );
-    expect(needs).toEqual({ cpu: 150, memory: 96, tcpPorts: [8080], udpPorts: [5353] });
+    expect(needs).toEqual({ cpu: 150, memory: 96, tcpPorts: [8080], udpPorts: [5353], gpus: {}, gpuIds: [] });
   });
 
   it('uses task-level sizes and container ports in host mode, none in awsvpc', () => {
     const host = definition({ networkMode: 'host', cpu: '0.5 vCPU', memory: '256', containerDefinitions: [{ name: 'a', image: 'i', portMappings: [{ containerPort: 80 }] }] });
-    expect(taskRequirements(host)).toEqual({ cpu: 512, memory: 256, tcpPorts: [80], udpPorts: [] });
+    expect(taskRequirements(host)).toEqual({ cpu: 512, memory: 256, tcpPorts: [80], udpPorts: [], gpus: {}, gpuIds: [] });
     expect(taskRequirements({ ...host, networkMode: 'awsvpc' }).tcpPorts).toEqual([]);
   });
 
@@ -35,22 +35,38 @@ describe('taskRequirements', () => {
     const needs = taskRequirements(definition({}), { containerOverrides: [{ name: 'a', cpu: 300, memory: 400 }] });
     expect([needs.cpu, needs.memory]).toEqual([300, 400]);
   });
+
+  it('counts GPUs per container (an override replacing the definition), and the IDs a placed task holds', () => {
+    const gpuDefinition = definition({
+      containerDefinitions: [
+        { name: 'a', image: 'i', memory: 8, resourceRequirements: [{ type: 'GPU', value: '2' }] },
+        { name: 'b', image: 'i', memory: 8, resourceRequirements: [{ type: 'InferenceAccelerator', value: 'dev1' }] },
+        { name: 'c', image: 'i', memory: 8, resourceRequirements: [{ type: 'GPU', value: '1' }] },
+      ],
+    });
+    expect(taskRequirements(gpuDefinition).gpus).toEqual({ a: 2, c: 1 });
+    expect(taskRequirements(gpuDefinition, { containerOverrides: [{ name: 'c', resourceRequirements: [{ type: 'GPU', value: '3' }] }] }).gpus).toEqual({ a: 2, c: 3 });
+    const placed = [{ name: 'a', gpuIds: ['GPU-1', 'GPU-2'] }, { name: 'b' }, { name: 'c', gpuIds: ['GPU-3'] }];
+    expect(taskRequirements(gpuDefinition, undefined, placed).gpuIds).toEqual(['GPU-1', 'GPU-2', 'GPU-3']);
+  });
 });
 
+const holding = (held: Partial<Requirements>): Requirements => ({ cpu: 0, memory: 0, tcpPorts: [], udpPorts: [], gpus: {}, gpuIds: [], ...held });
+
 describe('choosePlacement', () => {
-  const needs = { cpu: 512, memory: 256, tcpPorts: [8080], udpPorts: [] };
+  const needs = holding({ cpu: 512, memory: 256, tcpPorts: [8080] });
 
   it('takes the first instance with room', () => {
-    const full = { arn: 'full', capacity: remainingCapacity(REGISTERED, [{ cpu: 1000, memory: 0, tcpPorts: [], udpPorts: [] }]) };
+    const full = { arn: 'full', capacity: remainingCapacity(REGISTERED, [holding({ cpu: 1000, memory: 0 })]) };
     const free = { arn: 'free', capacity: remainingCapacity(REGISTERED, []) };
-    expect(choosePlacement(needs, [full, free])).toEqual({ arn: 'free' });
+    expect(choosePlacement(needs, [full, free])).toEqual({ arn: 'free', gpus: {} });
   });
 
   it('names the resource each instance lacks', () => {
     const candidates = [
-      { arn: 'cpu', capacity: remainingCapacity(REGISTERED, [{ cpu: 600, memory: 0, tcpPorts: [], udpPorts: [] }]) },
-      { arn: 'memory', capacity: remainingCapacity(REGISTERED, [{ cpu: 0, memory: 300, tcpPorts: [], udpPorts: [] }]) },
-      { arn: 'ports', capacity: remainingCapacity(REGISTERED, [{ cpu: 0, memory: 0, tcpPorts: [8080], udpPorts: [] }]) },
+      { arn: 'cpu', capacity: remainingCapacity(REGISTERED, [holding({ cpu: 600, memory: 0 })]) },
+      { arn: 'memory', capacity: remainingCapacity(REGISTERED, [holding({ cpu: 0, memory: 300 })]) },
+      { arn: 'ports', capacity: remainingCapacity(REGISTERED, [holding({ cpu: 0, memory: 0, tcpPorts: [8080] })]) },
       { arn: 'udp', capacity: remainingCapacity(REGISTERED, []) },
     ];
     expect(choosePlacement({ ...needs, udpPorts: [53] }, candidates)).toEqual({
@@ -67,5 +83,26 @@ describe('choosePlacement', () => {
     const free = { arn: 'free', capacity: remainingCapacity(REGISTERED, []) };
     expect(choosePlacement({ ...needs, tcpPorts: [22] }, [free])).toEqual({ failures: [{ arn: 'free', reason: 'RESOURCE:PORTS' }] });
     expect(choosePlacement({ ...needs, tcpPorts: [9000, 9000] }, [free])).toEqual({ failures: [{ arn: 'free', reason: 'RESOURCE:PORTS' }] });
+  });
+
+  describe('GPUs', () => {
+    const withGpus = [...REGISTERED, { name: 'GPU', type: 'STRINGSET', stringSetValue: ['GPU-a', 'GPU-b', 'GPU-c'] }];
+
+    it('gives each container that asks the free GPUs in registration order, skipping those other tasks hold', () => {
+      const instance = { arn: 'gpu', capacity: remainingCapacity(withGpus, [holding({ gpuIds: ['GPU-a'] })]) };
+      expect(instance.capacity.gpus).toEqual(['GPU-b', 'GPU-c']);
+      expect(choosePlacement({ ...needs, gpus: { x: 1, y: 1 } }, [instance])).toEqual({ arn: 'gpu', gpus: { x: ['GPU-b'], y: ['GPU-c'] } });
+    });
+
+    it('refuses an instance without enough free GPUs (RESOURCE:GPU), and one that registered none', () => {
+      const busy = { arn: 'busy', capacity: remainingCapacity(withGpus, [holding({ gpuIds: ['GPU-a', 'GPU-b'] })]) };
+      const none = { arn: 'none', capacity: remainingCapacity(REGISTERED, []) };
+      expect(choosePlacement({ ...needs, gpus: { x: 2 } }, [busy, none])).toEqual({
+        failures: [
+          { arn: 'busy', reason: 'RESOURCE:GPU' },
+          { arn: 'none', reason: 'RESOURCE:GPU' },
+        ],
+      });
+    });
   });
 });

@@ -32,6 +32,8 @@ export interface RenderTaskInput {
   region: string;
   /** Present when the task has a role and the control plane has credentials to give. */
   roleCredentials?: { application?: RoleGrant; execution?: RoleGrant };
+  /** GPU IDs placement gave each container, by container name. */
+  gpus?: Record<string, readonly string[]>;
   /** Registry hosts served as ECR registries besides *.dkr.ecr.*.amazonaws.com: host -> registry ID (account). */
   ecrRegistries?: Record<string, string>;
 }
@@ -65,6 +67,12 @@ export function renderAcsTask(input: RenderTaskInput): AcsTask {
   if (cpu !== undefined) task.cpu = cpu / 1024;
   const memory = taskMemoryMiB(overrides?.memory ?? definition.memory);
   if (memory !== undefined) task.memory = memory;
+  // One association per GPU, naming the container it belongs to; the agent turns these into the
+  // container's NVIDIA_VISIBLE_DEVICES and runtime.
+  const gpuAssociations = Object.entries(input.gpus ?? {}).flatMap(([container, ids]) =>
+    ids.map((id) => ({ name: id, type: 'gpu', containers: [container], content: { encoding: 'base64', value: '' } })),
+  );
+  if (gpuAssociations.length > 0) task.associations = gpuAssociations;
   if (definition.pidMode) task.pidMode = definition.pidMode;
   if (definition.ipcMode) task.ipcMode = definition.ipcMode;
   if (definition.proxyConfiguration) {

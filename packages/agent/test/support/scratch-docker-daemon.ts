@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { busyboxRootfs, docker } from './busybox-image';
+
+/**
+ * A Docker daemon of the test's own, for what the host's daemon cannot be changed to have (extra
+ * runtimes need a daemon restart): its own socket, data and exec roots and managed containerd, no
+ * bridge network and no iptables, so it touches nothing of the host's. Containers on it run with
+ * network mode none or host.
+ */
+export class ScratchDockerDaemon {
+  private readonly dir = mkdtempSync(path.join(tmpdir(), 'scratch-dockerd-'));
+  private process?: ChildProcess;
+  private output = '';
+  /** The DOCKER_HOST value that reaches this daemon. */
+  readonly host = `unix://${path.join(this.dir, 'docker.sock')}`;
+
+  /** `runtimes`: name -> runtime binary, as dockerd's --add-runtime. */
+  constructor(private readonly runtimes: Record<string, string> = {}) {}
+
+  async start(timeoutMs = 30_000): Promise<this> {
+    const args = [
+      `--data-root=${path.join(this.dir, 'data')}`,
+      `--exec-root=${path.join(this.dir, 'exec')}`,
+      `--pidfile=${path.join(this.dir, 'dockerd.pid')}`,
+      `--host=${this.host}`,
+      '--bridge=none',
+      '--iptables=false',
+      '--ip6tables=false',
+      ...Object.entries(this.runtimes).map(([name, binary]) => `--add-runtime=${name}=${binary}`),
+    ];
+    const daemon = spawn('dockerd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = daemon;
+    daemon.stdout!.on('data', (chunk: Buffer) => (this.output += chunk));
+    daemon.stderr!.on('data', (chunk: Buffer) => (this.output += chunk));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (daemon.exitCode !== null) throw new Error(`dockerd exited with ${daemon.exitCode}:\n${this.output.slice(-2_000)}`);
+      if (await this.docker(['version', '--format', '{{.Server.Version}}']).then(() => true, () => false)) return this;
+      if (Date.now() > deadline) throw new Error(`dockerd did not answer on ${this.host} within ${timeoutMs} ms:\n${this.output.slice(-2_000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** The docker CLI against this daemon; resolves its stdout. */
+  docker(args: string[], input?: Buffer): Promise<string> {
+    return docker(args, input, this.host);
+  }
+
+  /** Imports the busybox rootfs as `tag`. */
+  async importBusybox(tag: string): Promise<void> {
+    await this.docker(['import', '--change', 'ENV PATH=/bin', '-', tag], await busyboxRootfs());
+  }
+
+  /** Removes every container, stops the daemon (which unmounts its layers) and deletes its directories. */
+  async stop(): Promise<void> {
+    const daemon = this.process;
+    if (daemon && daemon.exitCode === null) {
+      const containers = (await this.docker(['ps', '-aq']).catch(() => '')).split('\n').filter(Boolean);
+      if (containers.length) await this.docker(['rm', '-f', ...containers]).catch(() => '');
+      const exited = new Promise((resolve) => daemon.once('exit', resolve));
+      daemon.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
