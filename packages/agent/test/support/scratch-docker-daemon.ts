@@ -1,17 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { busyboxRootfs, docker } from './busybox-image';
 
 /**
  * A Docker daemon of the test's own, for what the host's daemon cannot be changed to have (extra
- * runtimes need a daemon restart): its own socket, data and exec roots and managed containerd, no
- * bridge network and no iptables, so it touches nothing of the host's. Containers on it run with
- * network mode none or host.
+ * runtimes need a daemon restart): its own socket, data and exec roots and managed containerd, in a
+ * network namespace of its own, so it touches nothing of the host's (dockerd --bridge=none deletes any
+ * docker0 it sees). Containers on it run with network mode none or host (the namespace's).
  */
 export class ScratchDockerDaemon {
   private readonly dir = mkdtempSync(path.join(tmpdir(), 'scratch-dockerd-'));
+  private readonly netns = `scratch-dockerd-${process.pid}-${path.basename(this.dir).slice(-6)}`;
   private process?: ChildProcess;
   private output = '';
   /** The DOCKER_HOST value that reaches this daemon. */
@@ -31,7 +32,9 @@ export class ScratchDockerDaemon {
       '--ip6tables=false',
       ...Object.entries(this.runtimes).map(([name, binary]) => `--add-runtime=${name}=${binary}`),
     ];
-    const daemon = spawn('dockerd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('ip', ['netns', 'add', this.netns]);
+    // nsenter changes the network namespace only: `ip netns exec` would also remount /sys, hiding the cgroups.
+    const daemon = spawn('nsenter', [`--net=/var/run/netns/${this.netns}`, 'dockerd', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = daemon;
     daemon.stdout!.on('data', (chunk: Buffer) => (this.output += chunk));
     daemon.stderr!.on('data', (chunk: Buffer) => (this.output += chunk));
@@ -54,7 +57,10 @@ export class ScratchDockerDaemon {
     await this.docker(['import', '--change', 'ENV PATH=/bin', '-', tag], await busyboxRootfs());
   }
 
-  /** Removes every container, stops the daemon (which unmounts its layers) and deletes its directories. */
+  /**
+   * Removes every container, stops the daemon (which unmounts its layers), then unmounts what it
+   * leaves (its namespace handle under the exec root) and deletes its directories and namespace.
+   */
   async stop(): Promise<void> {
     const daemon = this.process;
     if (daemon && daemon.exitCode === null) {
@@ -64,6 +70,12 @@ export class ScratchDockerDaemon {
       daemon.kill('SIGTERM');
       await exited;
     }
+    const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' ')[4] ?? '')
+      .filter((mountPoint) => mountPoint.startsWith(`${this.dir}/`));
+    for (const mountPoint of mounts.reverse()) execFileSync('umount', ['--lazy', mountPoint]);
     rmSync(this.dir, { recursive: true, force: true });
+    execFileSync('ip', ['netns', 'delete', this.netns], { stdio: 'ignore' });
   }
 }
