@@ -1,11 +1,23 @@
 import type { Options } from 'tsup';
 import { buildDefines } from './build-info';
 
-// Everything is bundled except the optional native add-ons of dockerode's ssh transport (ssh2's
-// sshcrypto.node and cpu-features): ssh2 loads both inside try/catch and falls back to pure JS, and
-// they are never built here (no install scripts), so bundling them would fail the build.
-export const optionalNativeModules = ['cpu-features', /\.node$/];
-export const bundleEverythingElse = [/^(?!cpu-features$)(?!.*\.node$)/];
+/**
+ * dockerode requires gRPC and protobufjs (BuildKit sessions) and docker-modem requires ssh2 (ssh://
+ * hosts) when they load, yet neither binary uses them: DOCKER_HOST is unix:// or tcp://. Each is
+ * replaced by a stub whose every export throws when used, which keeps 1.5 MB of code out of every
+ * process that talks to Docker.
+ */
+export const unusedDockerTransports: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'unused-docker-transports',
+  setup(build) {
+    build.onResolve({ filter: /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs)$/ }, (args) => ({ path: args.path, namespace: 'unused-docker-transport' }));
+    build.onLoad({ filter: /.*/, namespace: 'unused-docker-transport' }, (args) => ({
+      loader: 'js',
+      contents: `const unavailable = () => { throw new Error(${JSON.stringify(`${args.path} is not in this build: DOCKER_HOST must be unix:// or tcp://`)}); };
+module.exports = new Proxy(unavailable, { get: () => unavailable });`,
+    }));
+  },
+};
 
 /**
  * dist/<name>: an executable ESM entry point run by Node 20+ with every dependency bundled in (what
@@ -17,15 +29,15 @@ export function cliBundle(name: string, entry: string): Options {
     format: ['esm'],
     platform: 'node',
     target: 'node20',
-    noExternal: bundleEverythingElse,
-    external: optionalNativeModules,
+    noExternal: [/.*/],
+    esbuildPlugins: [unusedDockerTransports],
     // Lazily imported modules (the SDK's credential providers) stay in the one file: no chunks.
     splitting: false,
     // CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks.
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
     },
-    // Bundled CommonJS dependencies use __dirname/__filename at load time (ssh2, via dockerode).
+    // Bundled CommonJS code may read __dirname/__filename, which ESM lacks.
     shims: true,
     define: buildDefines(),
     sourcemap: false,

@@ -1,6 +1,6 @@
 import { defineConfig, type Options } from 'tsup';
 import { buildDefines } from '../../scripts/build-info';
-import { bundleEverythingElse, cliBundle, optionalNativeModules } from '../../scripts/tsup-cli';
+import { cliBundle, unusedDockerTransports } from '../../scripts/tsup-cli';
 
 export default defineConfig({
   ...cliBundle('amazon-ecs-init', 'src/cli.ts'),
@@ -20,8 +20,8 @@ export const seaBundle: Options = {
   outExtension: () => ({ js: '.cjs' }),
   platform: 'node',
   target: 'node24',
-  noExternal: bundleEverythingElse,
-  external: optionalNativeModules,
+  noExternal: [/.*/],
+  esbuildPlugins: [unusedDockerTransports],
   shims: true,
   define: buildDefines(),
   clean: true,

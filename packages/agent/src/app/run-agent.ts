@@ -26,13 +26,13 @@ import {
   sdkEcsApi,
   type EcsApi,
 } from '../ecsclient';
-import { containerInstanceTags, createEc2Client, InstanceTagsError, sdkEc2TagsApi } from '../ec2';
+import { containerInstanceTags, InstanceTagsError, sdkEc2TagsApi } from '../ec2';
 import { DockerodeDockerClient, type DockerClient } from '../dockerclient';
 import { createDockerTaskEngine, type DockerTaskEngine, type EngineSettings, type TaskEngine } from '../engine';
 import { sdkStateChangeApi, type StateChangeApi } from '../eventhandler';
 import { introspectionTask, startIntrospectionServer } from '../handlers';
 import { createAuditLog, ecsResourceTags, runTaskEndpoints, taskStateFromTasks, type StatsReader } from '../handlers/taskserver';
-import { agentMetricsRegistry, startMetricsServer, trackConnections } from '../metrics';
+import { startPrometheusEndpoint, trackConnections } from '../metrics';
 import { AgentCheckpoint, StateFile } from '../statemanager';
 import { setUpTaskCgroups, TaskCgroupSetupError } from '../taskresource/cgroup';
 import { loadGpuRegistration, NVIDIA_GPU_INFO_FILE } from '../gpu';
@@ -219,7 +219,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     propagateTagsFrom: config.cluster.propagateTagsFrom,
     configured: config.cluster.containerInstanceTags,
     instanceId: () => metadata.instanceId(),
-    ec2: () => sdkEc2TagsApi(createEc2Client({ region, credentials, acceptInsecureCert: config.aws.acceptInsecureCert, env: runtime.env })),
+    ec2: () => sdkEc2TagsApi({ region, credentials, acceptInsecureCert: config.aws.acceptInsecureCert, env: runtime.env }),
   }).catch((error: Error) => {
     // Upstream does not restart for this: the SDK has retried already, and restarts would throttle the API.
     throw error instanceof InstanceTagsError ? new StartupError(error.message, ExitCode.terminal) : error;
@@ -351,17 +351,15 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   const acsConnector = trackConnections(connector);
   const tcsConnector = trackConnections(connector);
   const metricsServer = config.metrics.prometheusEnabled
-    ? startMetricsServer(
-        agentMetricsRegistry(
-          {
-            healthy: () => docker.ping({ timeoutMs: 2_000 }).then(() => true),
-            acsConnected: () => acsConnector.connected(),
-            tcsConnected: () => tcsConnector.connected(),
-            tasks: () => dockerEngine?.tasks() ?? [],
-            latestDockerStats: (dockerId) => stats.latestDockerStats(dockerId),
-          },
-          { version: buildInfo.version, commit: agentHash },
-        ),
+    ? startPrometheusEndpoint(
+        {
+          healthy: () => docker.ping({ timeoutMs: 2_000 }).then(() => true),
+          acsConnected: () => acsConnector.connected(),
+          tcsConnected: () => tcsConnector.connected(),
+          tasks: () => dockerEngine?.tasks() ?? [],
+          latestDockerStats: (dockerId) => stats.latestDockerStats(dockerId),
+        },
+        { version: buildInfo.version, commit: agentHash },
         '::',
         runtime.prometheusPort ?? AGENT_PROMETHEUS_PORT,
         logger,

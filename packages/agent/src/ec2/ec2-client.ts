@@ -1,5 +1,5 @@
 import { Agent as HttpsAgent } from 'node:https';
-import { DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { parseGoBool } from '@fractal-ecs/common';
 import type { Env } from '../config/environment';
@@ -28,7 +28,9 @@ export function ec2EndpointOverride(env: Env): string | undefined {
   return env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL || undefined;
 }
 
-export function createEc2Client(options: Ec2ClientOptions): EC2Client {
+/** An EC2 client for the options; the SDK's EC2 module (its largest) is loaded on this first call only. */
+async function createEc2Client(options: Ec2ClientOptions): Promise<EC2Client> {
+  const { EC2Client } = await import('@aws-sdk/client-ec2');
   const endpoint = ec2EndpointOverride(options.env);
   return new EC2Client({
     region: options.region,
@@ -39,6 +41,14 @@ export function createEc2Client(options: Ec2ClientOptions): EC2Client {
   });
 }
 
-export function sdkEc2TagsApi(client: EC2Client): Ec2TagsApi {
-  return { describeTags: (input) => client.send(new DescribeTagsCommand(input)) };
+/** DescribeTags through one client, created when first asked. */
+export function sdkEc2TagsApi(options: Ec2ClientOptions): Ec2TagsApi {
+  let client: Promise<EC2Client> | undefined;
+  return {
+    async describeTags(input) {
+      client ??= createEc2Client(options);
+      const { DescribeTagsCommand } = await import('@aws-sdk/client-ec2');
+      return (await client).send(new DescribeTagsCommand(input));
+    },
+  };
 }

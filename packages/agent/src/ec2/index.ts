@@ -1,3 +1,3 @@
 // EC2 as the agent uses it: the instance's tags (ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM=ec2_instance).
-export { createEc2Client, ec2EndpointOverride, sdkEc2TagsApi, type Ec2ClientOptions } from './ec2-client';
+export { ec2EndpointOverride, sdkEc2TagsApi, type Ec2ClientOptions } from './ec2-client';
 export { containerInstanceTags, describeInstanceTags, InstanceTagsError, mergeInstanceTags, type Ec2TagsApi, type TagSources } from './instance-tags';

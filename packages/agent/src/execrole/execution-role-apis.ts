@@ -1,6 +1,3 @@
-import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Env } from '../config/environment';
 import type { AwsCredentials, CredentialsProvider } from '../wsclient';
 import { serviceEndpoint } from './aws-endpoints';
@@ -29,7 +26,11 @@ export interface ExecutionRoleApis {
   getSecretValue(target: AwsCallTarget, secretId: string, version: { stage?: string; id?: string }): Promise<string>;
 }
 
-/** The SDK clients, endpoints per AWS_ENDPOINT_URL_ECR / _SSM / _SECRETS_MANAGER / AWS_ENDPOINT_URL in `env`. */
+/**
+ * The SDK clients, endpoints per AWS_ENDPOINT_URL_ECR / _SSM / _SECRETS_MANAGER / AWS_ENDPOINT_URL in
+ * `env`. Each client is loaded on its first call: most agents never need them, and loaded at start they
+ * would cost every agent their memory.
+ */
 export function sdkExecutionRoleApis(env: Env): ExecutionRoleApis {
   const config = (target: AwsCallTarget, service: 'ECR' | 'SSM' | 'SECRETS_MANAGER') => {
     const endpoint = target.endpoint ?? serviceEndpoint(env, service);
@@ -37,6 +38,7 @@ export function sdkExecutionRoleApis(env: Env): ExecutionRoleApis {
   };
   return {
     async getAuthorizationToken(target, registryId) {
+      const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
       const client = new ECRClient(config(target, 'ECR'));
       try {
         const out = await client.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {}));
@@ -48,6 +50,7 @@ export function sdkExecutionRoleApis(env: Env): ExecutionRoleApis {
       }
     },
     async getParameters(target, names) {
+      const { GetParametersCommand, SSMClient } = await import('@aws-sdk/client-ssm');
       const client = new SSMClient(config(target, 'SSM'));
       try {
         const values = new Map<string, string>();
@@ -69,6 +72,7 @@ export function sdkExecutionRoleApis(env: Env): ExecutionRoleApis {
       }
     },
     async getSecretValue(target, secretId, version) {
+      const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
       const client = new SecretsManagerClient(config(target, 'SECRETS_MANAGER'));
       try {
         const out = await client.send(
