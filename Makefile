@@ -103,7 +103,7 @@ RELEASE_DIR := build/release
 AGENT_RELEASE_TARBALL := $(RELEASE_DIR)/ecs-agent-v$(VERSION).tar
 # Evaluated only when the image is (re)built.
 AGENT_IMAGE_INPUTS = $(shell find packages/agent/src packages/common/src -name '*.ts' ! -name '*.test.ts') \
-	packages/agent/tsup.config.ts packages/agent/package.json packages/common/package.json \
+	packages/agent/tsup.config.ts scripts/tsup-cli.ts packages/agent/package.json packages/common/package.json \
 	packages/agent/image/build-image.mjs packages/agent/image/docker-archive.mjs scripts/build-info.ts pnpm-lock.yaml VERSION
 
 $(RELEASE_DIR)/image.stamp: FORCE

