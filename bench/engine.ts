@@ -15,7 +15,7 @@ import Dockerode from 'dockerode';
 import { describeInstance } from '../packages/agent/test/agent-harness';
 import { EngineTestBed } from '../packages/agent/test/engine/engine-harness';
 import type { RecordingProxy } from '../packages/agent/test/engine/recording-proxy';
-import { importBusybox } from './lib/busybox-image';
+import { importBusyboxImage } from '../packages/agent/test/support/busybox-image';
 import { writeResult } from './lib/results';
 
 const BURST = Number(process.env.BENCH_BURST ?? 20);
@@ -87,7 +87,7 @@ async function removeFloor(ids: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   if (!existsSync(binary)) execFileSync('pnpm', ['run', 'build'], { cwd: path.join(root, 'packages/agent'), stdio: 'inherit' });
-  await importBusybox(docker, IMAGE, LABEL);
+  await importBusyboxImage([IMAGE], { labels: { [LABEL]: '1' }, env: { PATH: '/bin' } });
   const hostDir = mkdtempSync(path.join(tmpdir(), 'bench-bind-'));
   const bed = await new EngineTestBed().start();
   const CLUSTER = bed.cluster;

@@ -12,7 +12,7 @@ import { toContainerSample } from '../packages/agent/src/stats/container-sample'
 import type { DockerStatsJson } from '../packages/agent/src/stats/docker-stats-json';
 import { StatsQueue } from '../packages/agent/src/stats/stats-queue';
 import Dockerode from 'dockerode';
-import { importBusybox } from './lib/busybox-image';
+import { importBusyboxImage } from '../packages/agent/test/support/busybox-image';
 import { cpuSecondsOf, ownCpuSeconds } from './lib/process-cpu';
 import { writeResult } from './lib/results';
 
@@ -105,7 +105,7 @@ async function removeBenchContainers(): Promise<void> {
 
 async function main(): Promise<void> {
   await removeBenchContainers();
-  await importBusybox(docker, IMAGE, LABEL);
+  await importBusyboxImage([IMAGE], { labels: { [LABEL]: '1' }, env: { PATH: '/bin' } });
   const containers: TrackedContainer[] = [];
   try {
     for (let i = 0; i < CONTAINERS; i++) {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './agent-harness';
-import { buildBusyboxImage, removeImages } from './engine/busybox-image';
+import { buildTaggedBusyboxImage, removeImages } from './support/busybox-image';
 import { EngineTestBed, type AgentHandle } from './engine/engine-harness';
 
 // Task-level CPU and memory limits through the local control plane and the real Docker engine (this
@@ -18,7 +18,7 @@ const cgroupV1 = existsSync(path.join(CGROUP_ROOT, 'memory')) && !existsSync(pat
 const onV1 = cgroupV1 ? describe : describe.skip;
 
 beforeAll(async () => {
-  await buildBusyboxImage([image]);
+  await buildTaggedBusyboxImage([image]);
   bed = await new EngineTestBed().start();
 }, 60_000);
 

@@ -1,11 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
+import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import Dockerode from 'dockerode';
-import { pack } from 'tar-stream';
-import { readLoadResponse } from '../src/docker';
+import type Dockerode from 'dockerode';
+import { importBusyboxImage } from '../../agent/test/support/busybox-image';
 
 /** Every image and container the init integration tests create carries this label. */
 export const TEST_LABEL = 'fractal-ecs.test';
@@ -27,44 +23,20 @@ const STAND_IN_SCRIPT = [
   'while :; do sleep 0.1; done',
 ].join('\n');
 
-/** A rootfs with the host's static busybox and a link for each applet, as an in-memory tar. */
-async function busyboxRootfs(): Promise<Buffer> {
-  const archive = pack();
-  const body = buffer(archive as unknown as AsyncIterable<Buffer>);
-  archive.entry({ name: 'bin', type: 'directory', mode: 0o755 });
-  archive.entry({ name: 'data', type: 'directory', mode: 0o755 });
-  archive.entry({ name: 'bin/busybox', mode: 0o755 }, readFileSync('/bin/busybox'));
-  const applets = execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const applet of applets) {
-    if (applet !== 'busybox') archive.entry({ name: `bin/${applet}`, type: 'symlink', linkname: 'busybox' });
-  }
-  archive.finalize();
-  return body;
-}
-
-let rootfs: Promise<Buffer> | undefined;
-
 /**
  * Builds a stand-in agent image with `docker import`, tagged `tag` and labelled for cleanup with
  * `fractal-ecs.test=<run>`. `version` is baked in as STAND_IN_VERSION to tell images apart.
  */
 export async function buildStandInImage(docker: Dockerode, tag: string, run: string, version: string): Promise<void> {
-  rootfs ??= busyboxRootfs();
-  const [repo, imageTag] = splitTag(tag);
-  const response = await docker.importImage(
-    // dockerode's types say a path; any readable stream works.
-    Readable.from([await rootfs]) as unknown as string,
-    {
-      repo,
-      tag: imageTag,
-      changes: [
-        `LABEL ${TEST_LABEL}=${run}`,
-        `ENV PATH=/bin STAND_IN_VERSION=${version}`,
-        `CMD ["/bin/sh", "-c", ${JSON.stringify(STAND_IN_SCRIPT)}]`,
-      ],
-    } as object,
-  );
-  await readLoadResponse(response as unknown as AsyncIterable<Buffer>);
+  // docker-modem keeps its options on itself; its types leave socketPath out.
+  const { socketPath } = docker.modem as { socketPath?: unknown };
+  if (typeof socketPath !== 'string') throw new Error('buildStandInImage: the Docker client has no socketPath (a unix socket is needed)');
+  await importBusyboxImage([tag], {
+    labels: { [TEST_LABEL]: run },
+    env: { PATH: '/bin', STAND_IN_VERSION: version },
+    cmd: ['/bin/sh', '-c', STAND_IN_SCRIPT],
+    host: `unix://${socketPath}`,
+  });
 }
 
 /** `docker save` of one image into a file. */
@@ -83,9 +55,4 @@ export async function removeTestArtifacts(docker: Dockerode, run: string, tags: 
   for (const image of await docker.listImages({ all: true, filters })) {
     await docker.getImage(image.Id).remove({ force: true }).catch(() => {});
   }
-}
-
-function splitTag(tag: string): [string, string] {
-  const colon = tag.lastIndexOf(':');
-  return colon > tag.lastIndexOf('/') ? [tag.slice(0, colon), tag.slice(colon + 1)] : [tag, 'latest'];
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '../agent-harness';
-import { buildBusyboxImage, removeImages } from '../engine/busybox-image';
+import { buildTaggedBusyboxImage, removeImages } from '../support/busybox-image';
 import { EngineTestBed, type AgentHandle } from '../engine/engine-harness';
 
 // ECS_ENABLE_CONTAINER_METADATA through the control plane and Docker: the task container reads the
@@ -21,7 +21,7 @@ let bed: EngineTestBed;
 let agent: AgentHandle;
 
 beforeAll(async () => {
-  await buildBusyboxImage([IMAGE]);
+  await buildTaggedBusyboxImage([IMAGE]);
   bed = await new EngineTestBed().start();
   agent = bed.startAgent(
     { ECS_ENABLE_CONTAINER_METADATA: 'true', ECS_HOST_DATA_DIR: '/', ECS_CONTAINER_STOP_TIMEOUT: '1s' },

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { CreateClusterCommand, RunTaskCommand, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { fromHttp } from '@aws-sdk/credential-provider-http';
 import { startControlPlane, waitFor } from '../agent-harness';
-import { buildBusyboxImage, removeImages } from '../engine/busybox-image';
+import { buildTaggedBusyboxImage, removeImages } from '../support/busybox-image';
 import { EngineTestBed, freePort, type AgentHandle } from '../engine/engine-harness';
 import { RecordingProxy } from '../engine/recording-proxy';
 
@@ -65,7 +65,7 @@ let agent: AgentHandle;
 let port: number;
 
 beforeAll(async () => {
-  await buildBusyboxImage([IMAGE]);
+  await buildTaggedBusyboxImage([IMAGE]);
   bed = await new EndpointsTestBed().start();
   port = await freePort();
   // Burst 3 and 1 per second: the six BURST requests of one path must run into 429.

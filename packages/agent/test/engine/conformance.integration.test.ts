@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { buildBusyboxImage, removeImages } from './busybox-image';
+import { buildTaggedBusyboxImage, removeImages } from '../support/busybox-image';
 import { EngineTestBed, type AgentHandle } from './engine-harness';
 
 // Upstream's functional "simple tests", run through the local control plane and the real Docker
@@ -48,8 +48,8 @@ let bed: EngineTestBed;
 let agent: AgentHandle;
 
 beforeAll(async () => {
-  await buildBusyboxImage(IMAGES);
-  await buildBusyboxImage(NGINX, ['httpd', '-f', '-p', '80', '-h', '/www']);
+  await buildTaggedBusyboxImage(IMAGES);
+  await buildTaggedBusyboxImage(NGINX, ['httpd', '-f', '-p', '80', '-h', '/www']);
   bed = await new EngineTestBed().start();
   agent = bed.startAgent({ ECS_CONTAINER_STOP_TIMEOUT: '2s' });
   await bed.waitForEngine(agent);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { waitFor } from '../agent-harness';
-import { buildBusyboxImage, removeImages } from './busybox-image';
+import { buildTaggedBusyboxImage, removeImages } from '../support/busybox-image';
 import { EngineTestBed, freePort, type AgentHandle } from './engine-harness';
 
 // The engine's behaviour through the local control plane and the real Docker engine: each test runs
@@ -21,7 +21,7 @@ let hostDir: string;
 const image = `fractal-engine-test/busybox:${process.pid}`;
 
 beforeAll(async () => {
-  await buildBusyboxImage([image]);
+  await buildTaggedBusyboxImage([image]);
   hostDir = mkdtempSync(path.join(tmpdir(), 'engine-host-volume-'));
   bed = await new EngineTestBed().start();
   introspectionPort = await freePort();

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { buildBusyboxImage, removeImages } from './busybox-image';
+import { buildTaggedBusyboxImage, removeImages } from '../support/busybox-image';
 import { describeInstance } from '../agent-harness';
 import { EngineTestBed } from './engine-harness';
 
@@ -17,7 +17,7 @@ let bed: EngineTestBed;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  await buildBusyboxImage([image]);
+  await buildTaggedBusyboxImage([image]);
   bed = await new EngineTestBed().start();
 }, 60_000);
 

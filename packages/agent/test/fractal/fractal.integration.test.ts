@@ -6,7 +6,7 @@ import { ListContainerInstancesCommand, type RegisterTaskDefinitionCommandInput 
 import { FRACTAL_ID_LABEL } from '../../src/fractal';
 import { introspectionTask } from '../../src/handlers';
 import { waitFor } from '../agent-harness';
-import { buildBusyboxImage, removeImages } from '../engine/busybox-image';
+import { buildTaggedBusyboxImage, removeImages } from '../support/busybox-image';
 import { EngineTestBed, type AgentHandle } from '../engine/engine-harness';
 
 // The Fractal features through the local control plane and the real Docker engine: FractalIDs,
@@ -94,7 +94,7 @@ function startAgentProcess(): void {
 beforeAll(async () => {
   // As on systemd hosts: rshared binds need their source on a shared mount.
   execFileSync('mount', ['--make-rshared', '/']);
-  await buildBusyboxImage([IMAGE], ['sh']);
+  await buildTaggedBusyboxImage([IMAGE], ['sh']);
   base = mkdtempSync('/tmp/fractal-it-');
   mkdirSync(path.join(base, 'dev'));
   for (const n of [0, 1, 2]) execFileSync('mknod', [path.join(base, `dev/ev${n}`), 'c', '1', '3']);

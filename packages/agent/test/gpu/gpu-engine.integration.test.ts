@@ -8,7 +8,7 @@ import type { StateChangeApi } from '../../src/eventhandler';
 import { AgentCheckpoint } from '../../src/statemanager';
 import type { AcsTask } from '../../src/wire';
 import { waitFor } from '../agent-harness';
-import { buildBusyboxImage, removeImages } from '../engine/busybox-image';
+import { buildTaggedBusyboxImage, removeImages } from '../support/busybox-image';
 import { recordingLogger } from '../fakes/recording-logger';
 
 // What the Docker task engine does with GPU associations where the daemon lacks the runtime, fed ACS
@@ -63,7 +63,7 @@ function inspect(taskArn: string, name: string): { Runtime: string; Env: string[
 }
 
 beforeAll(async () => {
-  await buildBusyboxImage([IMAGE]);
+  await buildTaggedBusyboxImage([IMAGE]);
 }, 60_000);
 
 afterAll(async () => {

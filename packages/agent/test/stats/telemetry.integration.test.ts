@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeInstance, FAST_TCS, waitFor } from '../agent-harness';
-import { buildBusyboxImage, removeImages } from '../engine/busybox-image';
+import { buildTaggedBusyboxImage, removeImages } from '../support/busybox-image';
 import { EngineTestBed, type AgentHandle } from '../engine/engine-harness';
 
 // The stats engine wired into the agent: what it publishes on TCS, as the local control plane
@@ -23,7 +23,7 @@ let agent: AgentHandle;
 let instanceArn: string;
 
 beforeAll(async () => {
-  await buildBusyboxImage([IMAGE]);
+  await buildTaggedBusyboxImage([IMAGE]);
   bed = await new EngineTestBed().start();
   agent = bed.startAgent({ ECS_DISABLE_METRICS: 'false', ECS_CONTAINER_STOP_TIMEOUT: '1s' }, { tcsTimings: { ...FAST_TCS, publishIntervalMs: PUBLISH_MS } });
   await bed.waitForEngine(agent);
