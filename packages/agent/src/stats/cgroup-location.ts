@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readPseudoFile } from './pseudo-files';
+import { asText, parsePseudoFile } from './pseudo-files';
 
 /** Where the host's cgroup tree and proc are, as this process sees them. */
 export interface StatsRoots {
@@ -51,7 +51,7 @@ export function locateCgroup(version: CgroupVersion, roots: StatsRoots, request:
 }
 
 function locateFromProc(version: CgroupVersion, roots: StatsRoots, pid: number): CgroupLocation | undefined {
-  const text = readPseudoFile(path.join(roots.proc, String(pid), 'cgroup'));
+  const text = parsePseudoFile(path.join(roots.proc, String(pid), 'cgroup'), asText);
   if (text === undefined) return undefined;
   const byController = new Map<string, string>();
   let unified: string | undefined;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dockerCgroupCandidates, expandSlice } from './cgroup-location';
@@ -29,6 +29,9 @@ function writeTree(files: Record<string, string>): void {
     writeFileSync(file, content);
   }
 }
+
+/** Descriptors this process has open. */
+const openDescriptors = (): number => readdirSync('/proc/self/fd').length;
 
 function reader(): CgroupStatsReader {
   const r = new CgroupStatsReader({ roots: { cgroup: path.join(root, 'cgroup'), proc: path.join(root, 'proc') }, onlineCpus: 2, now: () => READ_AT });
@@ -121,14 +124,75 @@ describe('cgroup v1 reader', () => {
     expect(stats).not.toHaveProperty('networks');
   });
 
-  it('reads nothing once the container is gone, and finds it again when it is back', () => {
+  it('keeps the cgroup files open between samples and reads their current content each time', () => {
     writeTree({ ...HOST_PROC, ...v1Container(`docker/${ID}`) });
     const r = reader();
+    const before = openDescriptors();
+    expect(r.readNow(container())?.cpu_stats.cpu_usage.total_usage).toBe(3_000_000_000);
+    expect(r.heldDescriptors(ID)).toBe(12);
+    expect(openDescriptors()).toBe(before + 12);
+    // Rewritten in place, as the kernel regenerates a pseudo-file: the next read from offset 0 sees it.
+    writeFileSync(path.join(root, `cgroup/cpuacct/docker/${ID}/cpuacct.usage`), '4000000000\n');
+    writeFileSync(path.join(root, `cgroup/memory/docker/${ID}/memory.stat`), 'cache 1\nrss 2\n');
+    const second = r.readNow(container())!;
+    expect(second.cpu_stats.cpu_usage.total_usage).toBe(4_000_000_000);
+    expect(second.memory_stats.stats).toEqual({ cache: 1, rss: 2 });
+    // No path is looked up again: the directory could be anywhere now.
+    renameSync(path.join(root, 'cgroup/memory/docker'), path.join(root, 'cgroup/memory/moved'));
+    expect(r.readNow(container())?.memory_stats.usage).toBe(52428800);
+    expect(openDescriptors()).toBe(before + 12);
+    r.close();
+  });
+
+  it('closes the files when a read fails, reads nothing while the cgroup is gone, and opens it again when it is back', () => {
+    writeTree({ ...HOST_PROC, ...v1Container(`docker/${ID}`) });
+    const r = reader();
+    const before = openDescriptors();
     expect(r.readNow(container())).toBeDefined();
+    // The kernel fails every read of a removed cgroup's open files (ENODEV); a regular file cannot be
+    // made to, so a file emptied in place stands in for it.
+    writeFileSync(path.join(root, `cgroup/memory/docker/${ID}/memory.usage_in_bytes`), '');
+    expect(r.readNow(container())).toBeUndefined();
+    expect(r.heldDescriptors(ID)).toBe(0);
+    expect(openDescriptors()).toBe(before);
     rmSync(path.join(root, 'cgroup/memory/docker', ID), { recursive: true });
     expect(r.readNow(container())).toBeUndefined();
+    expect(openDescriptors()).toBe(before);
     writeTree(v1Container(`docker/${ID}`));
+    expect(r.readNow(container())?.memory_stats.usage).toBe(52428800);
+    expect(r.heldDescriptors(ID)).toBe(12);
+    r.close();
+  });
+
+  it('reads a container without the optional files, holding only those that exist', () => {
+    writeTree({ ...HOST_PROC, ...v1Container(`docker/${ID}`) });
+    rmSync(path.join(root, 'cgroup/pids'), { recursive: true });
+    const r = reader();
+    const stats = r.readNow(container())!;
+    expect(stats.pids_stats).toEqual({});
+    expect(stats.memory_stats.usage).toBe(52428800);
+    expect(r.heldDescriptors(ID)).toBe(10);
+    r.close();
+  });
+
+  it('releases every descriptor when a container is forgotten or the reader is closed', () => {
+    const other = 'b'.repeat(64);
+    writeTree({ ...HOST_PROC, ...v1Container(`docker/${ID}`), ...v1Container(`docker/${other}`) });
+    const before = openDescriptors();
+    const r = reader();
     expect(r.readNow(container())).toBeDefined();
+    expect(r.readNow(container({ dockerId: other }))).toBeDefined();
+    // 12 per container and the host's /proc/stat and meminfo.
+    expect(openDescriptors()).toBe(before + 26);
+    r.forget(ID);
+    expect(r.heldDescriptors(ID)).toBe(0);
+    expect(openDescriptors()).toBe(before + 14);
+    r.close();
+    expect(openDescriptors()).toBe(before);
+    // Closed is not broken: the next tick opens what it needs again.
+    r.startTick();
+    expect(r.readNow(container())?.cpu_stats.system_cpu_usage).toBe(10_000_000_000);
+    r.close();
   });
 });
 
@@ -172,6 +236,30 @@ describe('cgroup v2 reader', () => {
     ]);
     expect(stats.pids_stats).toEqual({ current: 2, limit: 100 });
     expect(Object.keys(stats.networks!)).toEqual(['eth0', 'eth1']);
+  });
+
+  it('holds the files of a scope open while it exists and opens them again once it is back', () => {
+    const scope = `system.slice/docker-${ID}.scope`;
+    writeTree({ ...HOST_PROC, ...v2Container(scope), 'proc/4242/cgroup': `0::/${scope}\n` });
+    const r = reader();
+    const before = openDescriptors();
+    expect(r.readNow(container({ pid: 4242 }))?.memory_stats.usage).toBe(31457280);
+    expect(r.heldDescriptors(ID)).toBe(7);
+    writeFileSync(path.join(root, `cgroup/${scope}/memory.current`), '41943040\n');
+    expect(r.readNow(container({ pid: 4242 }))?.memory_stats.usage).toBe(41943040);
+    expect(openDescriptors()).toBe(before + 7);
+    // A failed read (the kernel's ENODEV once the scope is removed; an emptied file here) closes them all.
+    writeFileSync(path.join(root, `cgroup/${scope}/cpu.stat`), '');
+    expect(r.readNow(container({ pid: 4242 }))).toBeUndefined();
+    expect(openDescriptors()).toBe(before);
+    rmSync(path.join(root, 'cgroup', scope), { recursive: true });
+    expect(r.readNow(container({ pid: 4242 }))).toBeUndefined();
+    writeTree(v2Container(scope));
+    expect(r.readNow(container({ pid: 4242 }))?.cpu_stats.cpu_usage.total_usage).toBe(1_500_000_000);
+    expect(r.heldDescriptors(ID)).toBe(7);
+    r.forget(ID);
+    expect(openDescriptors()).toBe(before);
+    r.close();
   });
 
   it('finds a cgroupfs-driver container by name and reports the host memory without a limit', () => {

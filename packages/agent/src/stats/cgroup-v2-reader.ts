@@ -1,29 +1,38 @@
 import path from 'node:path';
+import { HeldPseudoFiles } from './held-pseudo-files';
 import { blkioStats, DOCKER_ZERO_TIME, emptyCpuStats, formatDockerTime, optional, type DockerBlkioEntry, type DockerNetworkStats, type DockerStatsJson } from './docker-stats-json';
 import type { HostCounters } from './host-counters';
-import { parseIoStatV2, parseKeyValueLines, parseSingleNumber, readPseudoFile } from './pseudo-files';
+import { parseIoStatV2, parseKeyValueLines, parseSingleNumber } from './pseudo-file-parsers';
+
+/** The files a v2 sample reads: every one feeds a field of the stats JSON the metadata endpoints serve. */
+const V2_FILES = ['cpu.stat', 'memory.current', 'memory.max', 'memory.stat', 'io.stat', 'pids.current', 'pids.max'] as const;
+
+export type CgroupV2Files = HeldPseudoFiles<(typeof V2_FILES)[number]>;
+
+export function cgroupV2Files(dir: string): CgroupV2Files {
+  return new HeldPseudoFiles(Object.fromEntries(V2_FILES.map((name) => [name, path.join(dir, name)])) as Record<(typeof V2_FILES)[number], string>);
+}
 
 /**
  * One sample of a container from its cgroup v2 directory, in Docker's stats shape as dockerd fills it
  * on a unified host: no per-CPU usage, no max_usage, memory.stat keys as the kernel names them, and io
  * entries with lower-case ops. Undefined when cpu.stat or memory.current cannot be read.
  */
-export function readCgroupV2(dir: string, host: HostCounters, readAtMs: number, networks: Record<string, DockerNetworkStats> | undefined): DockerStatsJson | undefined {
-  const file = (name: string) => readPseudoFile(path.join(dir, name));
-  const cpu = parseKeyValueLines(file('cpu.stat'));
-  const memoryUsage = parseSingleNumber(file('memory.current'));
+export function readCgroupV2(files: CgroupV2Files, host: HostCounters, readAtMs: number, networks: Record<string, DockerNetworkStats> | undefined): DockerStatsJson | undefined {
+  const cpu = files.parse('cpu.stat', parseKeyValueLines);
+  const memoryUsage = files.parse('memory.current', parseSingleNumber);
   if (cpu.usage_usec === undefined || memoryUsage === undefined) return undefined;
 
   const serviceBytes: DockerBlkioEntry[] = [];
   const serviced: DockerBlkioEntry[] = [];
-  for (const { major, minor, fields } of parseIoStatV2(file('io.stat'))) {
+  for (const { major, minor, fields } of files.parse('io.stat', parseIoStatV2)) {
     serviceBytes.push({ major, minor, op: 'read', value: fields.rbytes ?? 0 }, { major, minor, op: 'write', value: fields.wbytes ?? 0 });
     serviced.push({ major, minor, op: 'read', value: fields.rios ?? 0 }, { major, minor, op: 'write', value: fields.wios ?? 0 });
   }
   // memory.max is "max" without a limit: Docker then reports the host's memory.
-  const limit = parseSingleNumber(file('memory.max'));
-  const pids = parseSingleNumber(file('pids.current'));
-  const pidsLimit = parseSingleNumber(file('pids.max'));
+  const limit = files.parse('memory.max', parseSingleNumber);
+  const pids = files.parse('pids.current', parseSingleNumber);
+  const pidsLimit = files.parse('pids.max', parseSingleNumber);
   return {
     read: formatDockerTime(readAtMs),
     preread: DOCKER_ZERO_TIME,
@@ -44,7 +53,7 @@ export function readCgroupV2(dir: string, host: HostCounters, readAtMs: number, 
     precpu_stats: emptyCpuStats(),
     memory_stats: {
       usage: memoryUsage,
-      stats: parseKeyValueLines(file('memory.stat')),
+      stats: files.parse('memory.stat', parseKeyValueLines),
       ...optional('limit', limit ?? host.memTotal),
     },
     ...(networks ? { networks } : {}),

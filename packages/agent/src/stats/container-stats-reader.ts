@@ -9,4 +9,6 @@ export interface ContainerStatsReader {
   read(container: TrackedContainer, signal?: AbortSignal): Promise<DockerStatsJson | undefined>;
   /** The container stopped being tracked: drop what was cached for it. */
   forget(dockerId: string): void;
+  /** Sampling has stopped: release whatever is held open (a later read opens it again). */
+  close?(): void;
 }

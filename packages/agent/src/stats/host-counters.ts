@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { parseMemTotal, parseSystemCpuUsage, readPseudoFile } from './pseudo-files';
+import { HeldPseudoFiles } from './held-pseudo-files';
+import { parseMemTotal, parseSystemCpuUsage } from './pseudo-file-parsers';
 
 /** Host-wide figures Docker puts into every stats sample; read once per sampling tick. */
 export interface HostCounters {
@@ -10,10 +11,12 @@ export interface HostCounters {
   readonly memTotal?: number;
 }
 
-export function readHostCounters(procRoot: string, onlineCpus: number): HostCounters {
-  return {
-    systemCpuUsage: parseSystemCpuUsage(readPseudoFile(path.join(procRoot, 'stat'))),
-    onlineCpus,
-    memTotal: parseMemTotal(readPseudoFile(path.join(procRoot, 'meminfo'))),
-  };
+export type HostCounterFiles = HeldPseudoFiles<'stat' | 'meminfo'>;
+
+export function hostCounterFiles(procRoot: string): HostCounterFiles {
+  return new HeldPseudoFiles({ stat: path.join(procRoot, 'stat'), meminfo: path.join(procRoot, 'meminfo') });
+}
+
+export function readHostCounters(files: HostCounterFiles, onlineCpus: number): HostCounters {
+  return { systemCpuUsage: files.parse('stat', parseSystemCpuUsage), onlineCpus, memTotal: files.parse('meminfo', parseMemTotal) };
 }

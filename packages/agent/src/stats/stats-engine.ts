@@ -55,11 +55,16 @@ export class StatsEngine implements TelemetrySource {
     const { clock, settings, logger } = this.options;
     if (settings.metricsDisabled) return logger.info('Metrics are disabled (ECS_DISABLE_METRICS): no container stats are gathered');
     logger.info({ intervalMs: this.sampleIntervalMs, queue: queueCapacity(settings) }, 'Gathering container stats');
-    while (!signal.aborted) {
-      const started = clock.now().getTime();
-      await this.sampleAll(signal);
-      const elapsed = clock.now().getTime() - started;
-      await clock.sleep(Math.max(0, this.sampleIntervalMs - elapsed), signal);
+    try {
+      while (!signal.aborted) {
+        const started = clock.now().getTime();
+        await this.sampleAll(signal);
+        const elapsed = clock.now().getTime() - started;
+        await clock.sleep(Math.max(0, this.sampleIntervalMs - elapsed), signal);
+      }
+    } finally {
+      this.options.primary?.close?.();
+      this.options.fallback?.close?.();
     }
   }
 

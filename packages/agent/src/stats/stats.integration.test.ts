@@ -97,3 +97,24 @@ it('gives the same TCS CPU and memory figures through the cgroup reader and thro
   expect(viaCgroup.latestDockerStats(container.dockerId)?.precpu_stats.cpu_usage.total_usage).toBeGreaterThan(0);
   expect(viaDocker.latestDockerStats(container.dockerId)?.precpu_stats.cpu_usage.total_usage).toBeGreaterThan(0);
 }, 30_000);
+
+it('closes a stopped container’s cgroup files and opens the new cgroup once it is started again', async () => {
+  const reader = cgroupReader();
+  try {
+    expect(reader.readNow(container)).toBeDefined();
+    expect(reader.heldDescriptors(container.dockerId)).toBe(12);
+    await docker.getContainer(container.dockerId).stop({ t: 0 });
+    // The open files of a removed cgroup fail every read (ENODEV): nothing is read, nothing stays open.
+    expect(reader.readNow(container)).toBeUndefined();
+    expect(reader.heldDescriptors(container.dockerId)).toBe(0);
+    await docker.getContainer(container.dockerId).start();
+    const info = await docker.getContainer(container.dockerId).inspect();
+    container = { ...container, pid: info.State.Pid };
+    const again = reader.readNow(container);
+    expect(again?.cpu_stats.cpu_usage.total_usage).toBeGreaterThan(0);
+    expect(again?.networks?.eth0).toBeDefined();
+    expect(reader.heldDescriptors(container.dockerId)).toBe(12);
+  } finally {
+    reader.close();
+  }
+}, 30_000);
