@@ -6,6 +6,7 @@ import type { AgentCheckpoint } from '../statemanager';
 import type { TrackedContainer, TrackedContainerSource } from '../stats';
 import type { AcsTask } from '../wire';
 import type { ContainerMetadataHooks, ContainerRenderer, ContainerResources, EngineContext, EngineSettings, TaskImages } from './engine-context';
+import { DockerCallLimiter } from './docker-call-limiter';
 import { ManagedTask } from './managed-task';
 import { StopSequence } from './stop-sequence';
 import type { DesiredStatus, EngineTaskSummary, TaskDelivery, TaskEngine } from './task-engine';
@@ -57,6 +58,7 @@ export class DockerTaskEngine implements TaskEngine, TrackedContainerSource {
       dockerNameFor: options.model.dockerNameFor,
       state: options.checkpoint,
       report: (change) => this.#reporter.submit(change),
+      dockerCalls: new DockerCallLimiter(options.settings.dockerCallConcurrency),
       stopSequence: this.#stopSequence,
       indexContainer: (id, arn) => this.#byContainerId.set(id, arn),
       removeTask: (arn) => this.#remove(arn),

@@ -3,6 +3,7 @@ import type { Container, Task } from '../api';
 import type { ContainerCreateOptions, ContainerInspectInfo, DockerClient } from '../dockerclient';
 import type { PendingStateChange } from '../eventhandler';
 import type { StateSaver } from '../statemanager';
+import type { DockerCallLimiter } from './docker-call-limiter';
 import type { StopSequence } from './stop-sequence';
 
 /** The engine's share of the configuration, in milliseconds and seconds as named. */
@@ -25,6 +26,8 @@ export interface EngineSettings {
   readonly steadyStateInspectMs: number;
   /** 10–30 s upstream: container changes waiting for a task change are sent after this. */
   readonly drainIntervalMs: readonly [number, number];
+  /** Container creates and starts in Docker at once (DockerCallLimiter). */
+  readonly dockerCallConcurrency: number;
 }
 
 /** Image pulls and references (the image manager); failures are DockerErrors named as upstream. */
@@ -87,6 +90,7 @@ export interface EngineContext {
   /** Task-scoped and empty-host volumes are created before the first container that mounts them. */
   readonly state: StateSaver;
   readonly report: (change: PendingStateChange) => void;
+  readonly dockerCalls: DockerCallLimiter;
   readonly stopSequence: StopSequence;
   /** A container got a Docker ID: route its events to the task. */
   readonly indexContainer: (runtimeId: string, taskArn: string) => void;

@@ -21,7 +21,7 @@ import {
   type ContainerInspectInfo,
 } from '../dockerclient';
 import type { EngineContext } from './engine-context';
-import { changeFromInspect, healthFromInspect } from './inspect-state';
+import { changeFromInspect, healthFromInspect, OOM_ERROR } from './inspect-state';
 import { planTask, type Step } from './planner';
 import { buildStateChange } from './state-change-builder';
 import { applyContainerChange, updateDesiredStatus, updateKnownStatus, type ContainerChange } from './task-status-rules';
@@ -53,6 +53,8 @@ export class ManagedTask {
   #cleaning = false;
   #closed = false;
   readonly #volumes = new Map<string, Promise<void>>();
+  /** Containers Docker reported OOM-killed; their die event then carries upstream's OOM reason. */
+  readonly #oomKilled = new Set<string>();
   readonly #abort = new AbortController();
   /** Why the task stopped, when the agent stopped it (reported with the STOPPED change). */
   stopReason: string | undefined;
@@ -120,12 +122,36 @@ export class ManagedTask {
         this.#apply(container, { status: 'CREATED' });
         return;
       case 'oom':
+        this.#oomKilled.add(container.name);
         this.context.logger.warn({ taskArn: this.task.arn, container: container.name }, 'Container ran out of memory');
         return;
-      default: {
-        const fallback: ContainerChange | undefined = event.action === 'die' ? { status: 'STOPPED', ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }) } : undefined;
-        await this.#refresh(container, fallback);
-      }
+      case 'die':
+        // An exit nobody asked for is inspected, as upstream does: that is how a container removed
+        // behind the agent's back is told from one that exited. When the agent is stopping the
+        // container itself, the event carries all an inspect would (the exit code; OOM came as its
+        // own event), and an inspect would wait for Docker to finish tearing the container down.
+        if (event.exitCode === undefined || this.#inFlight.get(container.name) !== 'STOPPED') {
+          await this.#refresh(container, { status: 'STOPPED', ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }) });
+          return;
+        }
+        this.#apply(container, {
+          status: 'STOPPED',
+          exitCode: event.exitCode,
+          finishedAt: event.time.toISOString(),
+          ...(this.#oomKilled.has(container.name) ? { error: OOM_ERROR } : {}),
+        });
+        return;
+      case 'start':
+        // Our own start step inspects the container when Docker answers; only a start from elsewhere needs one.
+        if (this.#inFlight.get(container.name) === 'RUNNING') return;
+        await this.#refresh(container, undefined);
+        return;
+      case 'restart':
+        await this.#refresh(container, undefined);
+        return;
+      default:
+        // stop, kill, pause, unpause: no status of their own (a stop or kill that ends the container is followed by die).
+        return;
     }
   }
 
@@ -287,19 +313,22 @@ export class ManagedTask {
           throw new DockerError('CannotCreateContainerError', (error as Error).message);
         }
         if (container.type === 'NORMAL') options = await this.#withMetadataFile(container, options);
-        const id = await this.#createOrAdopt(container.dockerName, options);
+        const name = container.dockerName;
+        const id = await this.context.dockerCalls.run('create', () => this.#createOrAdopt(name, options));
         this.context.indexContainer(id, this.task.arn);
         this.context.images.recordContainer(this.task, container);
         return { status: 'CREATED', runtimeId: id };
       }
       case 'start': {
-        await docker.startContainer(container.runtimeId!, { timeoutMs: settings.startTimeoutMs });
+        await this.context.dockerCalls.run('start', () => docker.startContainer(container.runtimeId!, { timeoutMs: settings.startTimeoutMs }));
         const info = await docker.inspectContainer(container.runtimeId!);
         if (container.type === 'NORMAL' && info.State.Running) await this.#metadataFileReady(container, info);
         return changeFromInspect(info, settings.excludeIpv6PortBinding);
       }
       case 'stop': {
         await docker.stopContainer(container.runtimeId!, step.timeoutSeconds, { timeoutMs: step.timeoutSeconds * 1000 + STOP_CALL_BUFFER_MS });
+        // Usually the die event has come first and told everything; inspect only when it has not.
+        if (container.knownStatus === 'STOPPED') return undefined;
         const info = await docker.inspectContainer(container.runtimeId!).catch((error: unknown) => {
           if (error instanceof NoSuchContainerError) return undefined;
           throw error;
