@@ -37,12 +37,16 @@ function dockerStats(readMs: number, totalCpuNs: number, usage: number, networks
  */
 class ScriptedReader implements ContainerStatsReader {
   readonly reads: string[] = [];
+  closed = 0;
   constructor(
     private readonly clock: ManualClock,
     private readonly readable: Record<string, { cpuPerSecondNs: number; memory: number }>,
   ) {}
   startTick(): void {}
   forget(): void {}
+  close(): void {
+    this.closed++;
+  }
   async read(container: TrackedContainer): Promise<DockerStatsJson | undefined> {
     const script = this.readable[container.dockerId];
     if (!script) return undefined;
@@ -151,6 +155,17 @@ describe('StatsEngine as the TCS telemetry source', () => {
       expect(primary.reads).toHaveLength(4);
       expect(clock.requestedSleeps.slice(0, 3)).toEqual([interval, interval, interval]);
     }
+  });
+
+  it('closes its readers once sampling stops, so nothing they hold stays open', async () => {
+    const { engine, primary, clock } = setup([tracked(1, 'app')]);
+    const stop = new AbortController();
+    const running = engine.run(stop.signal);
+    await clock.advance(2000);
+    expect(primary.closed).toBe(0);
+    stop.abort();
+    await running;
+    expect(primary.closed).toBe(1);
   });
 
   it('serves the last sample as Docker stats JSON with precpu from the sample before', async () => {
