@@ -251,6 +251,22 @@ describe('ACS', () => {
     expect(controlPlane.acsActivity(instanceArn)?.heartbeatAcks).toBeGreaterThan(0);
   });
 
+  it('sends a new task in its own payload without resending the unacked ones, and records each send', async () => {
+    const instanceArn = await registerInstance();
+    const acs = await connectAcs(instanceArn);
+    const first = await runTask();
+    await acs.next(isPayloadFor(first));
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'noports', containerDefinitions: [{ name: 'a', image: 'busybox', memory: 8 }] }));
+    const second = (await ecs.send(new RunTaskCommand({ cluster: 'default', taskDefinition: 'noports' }))).tasks![0]!.taskArn!;
+    const payload = await acs.next(isPayloadFor(second));
+    // Well inside the 300 ms redelivery timeout, the first task's payload went out once.
+    expect(acs.frames.filter(isPayloadFor(first))).toHaveLength(1);
+    expect((payload.message.tasks as unknown[]).length).toBe(1);
+    const sends = controlPlane.acsActivity(instanceArn)!.payloadSends;
+    expect(sends.map((send) => send.taskArn)).toEqual([first, second]);
+    expect(sends.every((send) => Number.isInteger(send.at) && send.at > 0)).toBe(true);
+  });
+
   it('redelivers an unacked payload after the timeout and on reconnect', async () => {
     const instanceArn = await registerInstance();
     let acs = await connectAcs(instanceArn);

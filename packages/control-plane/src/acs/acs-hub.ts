@@ -14,7 +14,7 @@ import {
 } from '@fractal-ecs/agent/wire';
 import type { WebSocket } from 'ws';
 import type { TaskDispatcher } from '../api/context';
-import type { AcsRecord, StateData, TaskRecord } from '../state/model';
+import type { AcsRecord, PendingDelivery, StateData, TaskRecord } from '../state/model';
 
 export interface AcsTimings {
   heartbeatIntervalMs: number;
@@ -54,6 +54,8 @@ export interface AcsActivity {
   credentialsAcks: string[];
   nacks: { messageId: string; reason?: string }[];
   rejectedFrames: string[];
+  /** Every PayloadMessage sent (epoch ms), resends included. */
+  payloadSends: { messageId: string; taskArn: string; at: number }[];
 }
 
 class AcsSession {
@@ -139,9 +141,11 @@ export class AcsHub implements TaskDispatcher {
     };
     // The newest payload for a task carries its whole current state; older ones are obsolete.
     record.pending = record.pending.filter((pending) => pending.taskArn !== task.task.taskArn);
-    record.pending.push({ messageId, taskArn: task.task.taskArn, frame: encodeAcsFrame(frame), sentAt: 0, attempts: 0 });
+    const pending = { messageId, taskArn: task.task.taskArn, frame: encodeAcsFrame(frame), sentAt: 0, attempts: 0 };
+    record.pending.push(pending);
+    // Only the new payload: the others are resent by their own timeout, not once per new task.
     const session = this.sessions.get(arn);
-    if (session) this.redeliver(session, true);
+    if (session) this.sendPayload(session, pending, this.options.now().getTime());
   }
 
   taskStopped(task: TaskRecord): void {
@@ -273,12 +277,17 @@ export class AcsHub implements TaskDispatcher {
     let sent = false;
     for (const pending of record.pending) {
       if (!all && pending.sentAt + this.options.redeliveryTimeoutMs > now) continue;
-      session.send(pending.frame);
-      pending.sentAt = now;
-      pending.attempts += 1;
+      this.sendPayload(session, pending, now);
       sent = true;
     }
     if (sent) this.persist();
+  }
+
+  private sendPayload(session: AcsSession, pending: PendingDelivery, now: number): void {
+    session.send(pending.frame);
+    pending.sentAt = now;
+    pending.attempts += 1;
+    this.activityOf(session.info.containerInstanceArn).payloadSends.push({ messageId: pending.messageId, taskArn: pending.taskArn, at: now });
   }
 
   private sendManifest(session: AcsSession): void {
@@ -325,7 +334,7 @@ export class AcsHub implements TaskDispatcher {
   private activityOf(arn: string): AcsActivity {
     let activity = this.activity.get(arn);
     if (!activity) {
-      activity = { acks: [], heartbeatAcks: 0, credentialsAcks: [], nacks: [], rejectedFrames: [] };
+      activity = { acks: [], heartbeatAcks: 0, credentialsAcks: [], nacks: [], rejectedFrames: [], payloadSends: [] };
       this.activity.set(arn, activity);
     }
     return activity;
