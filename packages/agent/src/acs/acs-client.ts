@@ -15,7 +15,7 @@ import {
   type WsConnection,
   type WsConnector,
 } from '../wsclient';
-import type { AcsContext, AcsProgress } from './acs-context';
+import { memoryManifestSequence, type AcsContext, type AcsProgress, type ManifestSequence } from './acs-context';
 import { AcsMessageRouter, inactiveInstance } from './acs-message-router';
 import type { AcsTimings } from './acs-timings';
 import { buildAcsUrl } from './acs-url';
@@ -35,6 +35,8 @@ export interface AcsClientOptions {
   /** Docker server version for the URL; undefined leaves the parameter out. */
   readonly dockerVersion: () => Promise<string | undefined>;
   readonly updater: AgentUpdater;
+  /** Default: in memory only. The agent passes the checkpoint's. */
+  readonly manifestSequence?: ManifestSequence;
   /** Called on InactiveInstanceException: the instance was deregistered (telemetry stops). */
   readonly onInactiveInstance?: () => void;
 }
@@ -56,10 +58,13 @@ export class AcsUnretriableError extends Error {
  * after an hour when the instance is inactive). Resolves `terminal` for an unretriable ACS error.
  */
 export class AcsClient {
-  readonly #progress: AcsProgress = { latestSeqNum: 0, lastManifestMessageId: undefined };
+  readonly #progress: AcsProgress = { lastManifestMessageId: undefined };
+  readonly #manifestSequence: ManifestSequence;
   #connectedOnce = false;
 
-  constructor(private readonly options: AcsClientOptions) {}
+  constructor(private readonly options: AcsClientOptions) {
+    this.#manifestSequence = options.manifestSequence ?? memoryManifestSequence();
+  }
 
   run(signal: AbortSignal): Promise<SessionEnd> {
     const { clock, random, logger, timings } = this.options;
@@ -105,6 +110,7 @@ export class AcsClient {
       engine: this.options.engine,
       credentials: this.options.credentials,
       progress: this.#progress,
+      manifestSequence: this.#manifestSequence,
       updater: this.options.updater,
       send: (frame) => connection.send(encodeAcsFrame(frame)),
     };

@@ -5,7 +5,7 @@ import { encodeAcsFrame, type AcsAgentFrame, type AcsTask } from '../wire';
 import type { SessionControl, SessionEnd } from '../wsclient';
 import { settle } from '../../test/fakes/manual-clock';
 import { recordingLogger } from '../../test/fakes/recording-logger';
-import type { AcsContext } from './acs-context';
+import { memoryManifestSequence, type AcsContext, type ManifestSequence } from './acs-context';
 import { AcsMessageRouter } from './acs-message-router';
 
 const CLUSTER = 'arn:aws:ecs:us-west-2:123456789012:cluster/default';
@@ -15,20 +15,42 @@ function task(arn: string, desiredStatus: string, extra: Partial<AcsTask> = {}):
   return { arn, family: 'web', version: '3', desiredStatus, containers: [{ name: 'c', image: 'busybox', essential: true }], ...extra };
 }
 
-function setup(options: { updatesEnabled?: boolean; engine?: RecordingTaskEngine } = {}) {
+/**
+ * A sequence whose writes are recorded in `events` next to the frames sent (so "durable before the
+ * ack" is observable); `failWrites` makes each write fail.
+ */
+function recordingSequence(initial: number, events: string[]) {
+  const inner = memoryManifestSequence(initial);
+  const sequence = {
+    failWrites: false as boolean,
+    latest: () => inner.latest(),
+    raise: (seqNum: number) => inner.raise(seqNum),
+    persist: async () => {
+      if (sequence.failWrites) throw new Error('disk full');
+      events.push(`saved seqNum ${inner.latest()}`);
+    },
+  } satisfies ManifestSequence & { failWrites: boolean };
+  return sequence;
+}
+
+function setup(options: { updatesEnabled?: boolean; engine?: RecordingTaskEngine; latestSeqNum?: number } = {}) {
   const logger = recordingLogger();
   const engine = options.engine ?? new RecordingTaskEngine();
   const credentials = new TaskCredentialsStore();
   const sent: AcsAgentFrame[] = [];
+  const events: string[] = [];
+  const sequence = recordingSequence(options.latestSeqNum ?? 0, events);
   const context: AcsContext = {
     logger,
     engine,
     credentials,
-    progress: { latestSeqNum: 0, lastManifestMessageId: undefined },
+    progress: { lastManifestMessageId: undefined },
+    manifestSequence: sequence,
     updater: new AgentUpdater({ enabled: options.updatesEnabled ?? false, downloadDir: undefined, logger }),
     send: async (frame) => {
       // What goes on the wire, decoded again: catches frames that would not serialise.
       sent.push(JSON.parse(encodeAcsFrame(frame)) as AcsAgentFrame);
+      events.push(`sent ${frame.type} ${(frame.message as { messageId?: string }).messageId}`);
     },
   };
   const ends: SessionEnd[] = [];
@@ -39,7 +61,7 @@ function setup(options: { updatesEnabled?: boolean; engine?: RecordingTaskEngine
     router.handle(typeof frame === 'string' ? frame : JSON.stringify(frame), control);
     await settle();
   };
-  return { logger, engine, credentials, context, sent, ends, deliver, keepAlives: () => keepAlives };
+  return { logger, engine, credentials, context, sent, events, sequence, ends, deliver, keepAlives: () => keepAlives };
 }
 
 describe('ACS PayloadMessage', () => {
@@ -154,6 +176,91 @@ describe('ACS heartbeats, credentials, manifests and updates', () => {
     const { ends, deliver } = setup();
     await deliver({ InactiveInstanceException: 'instance deregistered' });
     expect(ends).toEqual([{ kind: 'pause', ms: 3_600_000, error: expect.objectContaining({ message: 'InactiveInstanceException: instance deregistered' }) }]);
+  });
+});
+
+describe('the task-manifest sequence number', () => {
+  const manifest = (messageId: string, timeline: number, tasks: { taskArn: string; desiredStatus: string }[] = []) => ({
+    type: 'TaskManifestMessage',
+    message: { messageId, clusterArn: CLUSTER, containerInstanceArn: INSTANCE, timeline, tasks },
+  });
+
+  it('is raised by a payload seqNum and saved before the payload is acked; a lower seqNum does not lower it', async () => {
+    const { deliver, sequence, events } = setup({ latestSeqNum: 3 });
+    await deliver({ type: 'PayloadMessage', message: { messageId: 'p9', seqNum: 9, tasks: [task('t1', 'RUNNING')] } });
+    await deliver({ type: 'PayloadMessage', message: { messageId: 'p4', seqNum: 4, tasks: [] } });
+    expect(sequence.latest()).toBe(9);
+    expect(events).toEqual(['saved seqNum 9', 'sent AckRequest p9', 'saved seqNum 9', 'sent AckRequest p4']);
+  });
+
+  it('is raised by a payload even when one of its tasks is refused (that payload is not acked)', async () => {
+    const { deliver, sequence, sent } = setup();
+    await deliver({ type: 'PayloadMessage', message: { messageId: 'p5', seqNum: 5, tasks: [task('t1', 'RUNNING'), task('t2', 'PENDING')] } });
+    expect(sequence.latest()).toBe(5);
+    expect(sent).toEqual([]);
+  });
+
+  it('leaves a payload unacked when its sequence number cannot be saved', async () => {
+    const { deliver, sequence, sent, logger } = setup();
+    sequence.failWrites = true;
+    await deliver({ type: 'PayloadMessage', message: { messageId: 'p6', seqNum: 6, tasks: [task('t1', 'RUNNING')] } });
+    expect(sent).toEqual([]);
+    expect(logger.records.some((r) => r.level === 'error' && r.fields.messageId === 'p6' && r.fields.err === 'disk full')).toBe(true);
+  });
+
+  it('discards, without an ack, a manifest whose timeline is not above the latest payload seqNum', async () => {
+    const { deliver, sent, engine } = setup();
+    await engine.addTask(task('orphan', 'RUNNING'), { messageId: 'x' });
+    await deliver({ type: 'PayloadMessage', message: { messageId: 'p7', seqNum: 7, tasks: [] } });
+    await deliver(manifest('m-older', 6));
+    await deliver(manifest('m-same', 7));
+    expect(sent.map((f) => [f.type, (f.message as { messageId?: string }).messageId])).toEqual([['AckRequest', 'p7']]);
+  });
+
+  it('takes a newer manifest timeline as the latest, saved before the ack; a manifest is stale against it too', async () => {
+    const { deliver, sequence, events } = setup({ latestSeqNum: 7 });
+    await deliver(manifest('m-8', 8));
+    await deliver(manifest('m-8-again', 8));
+    expect(sequence.latest()).toBe(8);
+    expect(events).toEqual(['saved seqNum 8', 'sent AckRequest m-8']);
+  });
+
+  it('leaves a manifest unacked, and asks for no stops, when its sequence number cannot be saved', async () => {
+    const { deliver, sequence, sent, engine } = setup();
+    await engine.addTask(task('orphan', 'RUNNING'), { messageId: 'x' });
+    sequence.failWrites = true;
+    await deliver(manifest('m-1', 1));
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('task stop verification', () => {
+  const manifest = (messageId: string, timeline: number, running: string[]) => ({
+    type: 'TaskManifestMessage',
+    message: { messageId, clusterArn: CLUSTER, timeline, tasks: running.map((taskArn) => ({ taskArn, desiredStatus: 'RUNNING' })) },
+  });
+
+  it('answers only the latest manifest: an ack for an earlier one stops nothing', async () => {
+    const { deliver, engine } = setup();
+    await engine.addTask(task('a', 'RUNNING'), { messageId: 'x' });
+    await engine.addTask(task('b', 'RUNNING'), { messageId: 'x' });
+    await deliver(manifest('m-1', 1, ['a']));
+    await deliver(manifest('m-2', 2, ['a', 'b']));
+    await deliver({ type: 'TaskStopVerificationAck', message: { messageId: 'm-1', stopTasks: [{ taskArn: 'b', desiredStatus: 'STOPPED' }] } });
+    expect(engine.get('b')?.desiredStatus).toBe('RUNNING');
+  });
+
+  it('is used once, and an ack without a messageId is refused', async () => {
+    const { deliver, engine } = setup();
+    await engine.addTask(task('a', 'RUNNING'), { messageId: 'x' });
+    await engine.addTask(task('b', 'RUNNING'), { messageId: 'x' });
+    await deliver({ type: 'TaskStopVerificationAck', message: { messageId: '', stopTasks: [{ taskArn: 'a' }] } });
+    expect(engine.get('a')?.desiredStatus).toBe('RUNNING');
+    await deliver(manifest('m-1', 1, []));
+    await deliver({ type: 'TaskStopVerificationAck', message: { messageId: 'm-1', stopTasks: [{ taskArn: 'a' }] } });
+    await deliver({ type: 'TaskStopVerificationAck', message: { messageId: 'm-1', stopTasks: [{ taskArn: 'b' }] } });
+    expect(engine.get('a')?.desiredStatus).toBe('STOPPED');
+    expect(engine.get('b')?.desiredStatus).toBe('RUNNING');
   });
 });
 

@@ -4,4 +4,4 @@ export { AcsClient, AcsUnretriableError, type AcsClientOptions } from './acs-cli
 export { DEFAULT_ACS_TIMINGS, type AcsTimings } from './acs-timings';
 export { buildAcsUrl, ACS_PROTOCOL_VERSION, type AcsUrlParameters } from './acs-url';
 export { AcsMessageRouter, InactiveInstanceError } from './acs-message-router';
-export type { AcsContext, AcsProgress } from './acs-context';
+export { memoryManifestSequence, type AcsContext, type AcsProgress, type ManifestSequence } from './acs-context';

@@ -6,13 +6,17 @@ import type { AcsContext } from './acs-context';
  * PayloadMessage: every task goes to the engine, STOPPED ones first (so replacements start after the
  * stops they wait for), with their role credentials stored first. Only when every task was accepted
  * are the credentials acked and then the payload; otherwise nothing is acked and ACS delivers it again.
+ * Its seqNum raises the task-manifest sequence number whatever happens to its tasks (as upstream), and
+ * is on disk before the ack.
  */
 export async function handlePayload(message: PayloadMessage, context: AcsContext): Promise<void> {
-  const { logger, engine, credentials, progress } = context;
+  const { logger, engine, credentials, manifestSequence } = context;
   if (!message.messageId) {
     logger.warn('ACS payload without a messageId dropped (it cannot be acknowledged)');
     return;
   }
+  // Raised before the tasks are added: the checkpoint the engine writes for a new task then carries it.
+  if (message.seqNum !== undefined) manifestSequence.raise(message.seqNum);
   const tasks = message.tasks ?? [];
   const ordered = [...tasks.filter(isStopped), ...tasks.filter((task) => !isStopped(task))];
   const credentialAcks: IAMRoleCredentialsAckRequest[] = [];
@@ -31,7 +35,12 @@ export async function handlePayload(message: PayloadMessage, context: AcsContext
       logger.error({ messageId: message.messageId, taskArn: task.arn, err: (error as Error).message }, 'Task from ACS payload refused');
     }
   }
-  if (message.seqNum !== undefined && message.seqNum > progress.latestSeqNum) progress.latestSeqNum = message.seqNum;
+  try {
+    await manifestSequence.persist();
+  } catch (error) {
+    logger.error({ messageId: message.messageId, seqNum: message.seqNum, err: (error as Error).message }, 'ACS payload not acknowledged: cannot save its sequence number');
+    return;
+  }
   if (accepted < ordered.length) {
     logger.warn({ messageId: message.messageId, accepted, tasks: ordered.length }, 'ACS payload not acknowledged: not every task was accepted');
     return;

@@ -23,7 +23,10 @@ export interface EngineCheckpoint {
  */
 export class AgentCheckpoint implements StateSaver {
   instance: CheckpointInstance | undefined;
+  /** Upstream's `latestSeqNumberTaskManifest`: the highest payload seqNum or processed manifest timeline. */
   latestSeqNumberTaskManifest: number | undefined;
+  /** The sequence number a completed write carried: lets the ACS handlers skip a write the engine already made. */
+  #durableSeqNumber = 0;
   /** What was loaded, until the engine takes it over. */
   loadedEngine: EngineCheckpoint = { tasks: [], images: [] };
   #engine: () => EngineCheckpoint = () => this.loadedEngine;
@@ -56,7 +59,11 @@ export class AgentCheckpoint implements StateSaver {
         ...(typeof data.availabilityZone === 'string' && data.availabilityZone ? { availabilityZone: data.availabilityZone } : {}),
       };
     }
-    if (typeof data.latestSeqNumberTaskManifest === 'number') this.latestSeqNumberTaskManifest = data.latestSeqNumberTaskManifest;
+    const seqNumber = data.latestSeqNumberTaskManifest;
+    if (typeof seqNumber === 'number' && Number.isSafeInteger(seqNumber) && seqNumber >= 0) this.latestSeqNumberTaskManifest = this.#durableSeqNumber = seqNumber;
+    else if (seqNumber !== undefined && seqNumber !== null) {
+      this.logger.warn({ file: this.file.file }, `latestSeqNumberTaskManifest: expected a non-negative integer, got ${JSON.stringify(seqNumber)}; every task manifest is taken as new`);
+    }
     const engine = (data.TaskEngine ?? {}) as { Tasks?: unknown; ImageStates?: unknown };
     this.loadedEngine = { tasks: Array.isArray(engine.Tasks) ? engine.Tasks : [], images: Array.isArray(engine.ImageStates) ? engine.ImageStates : [] };
   }
@@ -66,8 +73,30 @@ export class AgentCheckpoint implements StateSaver {
     this.#engine = snapshot;
   }
 
+  /**
+   * Upstream's reset when the saved state belongs to another EC2 instance: this one registers anew, so
+   * the saved tasks, images and task-manifest sequence number are not restored (the next save drops them).
+   */
+  forgetSavedState(): void {
+    this.instance = undefined;
+    this.latestSeqNumberTaskManifest = undefined;
+    this.#durableSeqNumber = 0;
+    this.loadedEngine = { tasks: [], images: [] };
+  }
+
   save(): Promise<void> {
-    return this.#manager ? this.#manager.save() : Promise.resolve();
+    if (!this.#manager) return Promise.resolve();
+    const seqNumber = this.latestSeqNumberTaskManifest ?? 0;
+    // The write that resolves this call snapshots the state after it, so it carries at least seqNumber.
+    return this.#manager.save().then(() => {
+      if (seqNumber > this.#durableSeqNumber) this.#durableSeqNumber = seqNumber;
+    });
+  }
+
+  /** Resolves once the current task-manifest sequence number is on disk; writes only when no completed save carried it. */
+  async saveSeqNumber(): Promise<void> {
+    if ((this.latestSeqNumberTaskManifest ?? 0) <= this.#durableSeqNumber) return;
+    await this.save();
   }
 
   #snapshot(): Record<string, unknown> {
