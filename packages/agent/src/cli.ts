@@ -35,9 +35,10 @@ async function main(argv: readonly string[]): Promise<number> {
   // about this binary and would land unformatted in the agent's log.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // Kept installed: as upstream, a repeated signal does not cut the final save short (it is bounded).
+  const stop = (signal: NodeJS.Signals) => controller.abort(signal);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   return runAgent({ env: process.env, flags, signal: controller.signal });
 }
 

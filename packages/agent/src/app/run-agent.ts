@@ -44,6 +44,8 @@ import { wsConnector, createRequestSigner, type CredentialsProvider, type WsConn
 import { createAgentLogger } from './agent-logger';
 import { ExitCode } from './exit-codes';
 import { systemHostFacts, type HostFacts } from './host-facts';
+import { checkpointManifestSequence } from './checkpoint-manifest-sequence';
+import { finalSave, FINAL_SAVE_LIMITS, type FinalSaveLimits } from './final-save';
 import { checkpointInstanceStore, type InstanceStateStore, type SavedInstance } from './instance-state-store';
 import { LICENSE_TEXT } from './license';
 
@@ -51,7 +53,10 @@ import { LICENSE_TEXT } from './license';
 export interface AgentRuntime {
   readonly env: Env;
   readonly flags?: Partial<AgentFlags>;
-  /** Aborted on SIGTERM/SIGINT: sessions close cleanly and the agent exits 0. */
+  /**
+   * Aborted on SIGTERM/SIGINT (the reason names the signal): sessions close, the engine is disabled and
+   * the state saved within upstream's limits; the agent exits 0, or 5 when either ran out of time.
+   */
   readonly signal: AbortSignal;
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -88,6 +93,8 @@ export interface AgentRuntime {
   readonly telemetry?: TelemetrySource;
   readonly acsTimings?: AcsTimings;
   readonly tcsTimings?: TcsTimings;
+  /** Test hook: the final save's limits (upstream's 5 s and 3 s). */
+  readonly finalSaveLimits?: FinalSaveLimits;
 }
 
 /** A failure that ends startup with an exit code and one clear log line. */
@@ -189,7 +196,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   const store = runtime.stateStore ?? checkpointInstanceStore(checkpoint);
   if (!config.state.checkpoint) logger.info('Checkpointing is off: a new container instance is registered on every start');
   const ec2InstanceId = await metadata.instanceId().catch(() => undefined);
-  const saved = await restoreInstance(store, config, ec2InstanceId, logger);
+  const saved = await restoreInstance(store, config, ec2InstanceId, logger, () => checkpoint.forgetSavedState());
   const cluster = saved?.cluster ?? config.cluster.name ?? DEFAULT_CLUSTER_NAME;
 
   const dockerVersion = await host.dockerVersion();
@@ -411,6 +418,7 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     agent,
     dockerVersion: () => host.dockerVersion(),
     updater,
+    manifestSequence: checkpointManifestSequence(checkpoint),
     onInactiveInstance: () => {
       logger.warn('Container instance is inactive (deregistered); telemetry stops');
       stopTelemetry();
@@ -420,12 +428,24 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
   const spotDraining = config.cluster.spotInstanceDraining
     ? drainOnSpotInterruption({ spotInstanceAction: () => metadata.spotInstanceAction(), updateContainerInstancesState: (input) => api.updateContainerInstancesState(input), instance, clock, logger }, telemetryStop.signal)
     : Promise.resolve(false);
+  const logSignal = () => {
+    const reason: unknown = runtime.signal.reason;
+    logger.info(typeof reason === 'string' ? { signal: reason } : {}, 'Agent received termination signal');
+  };
+  runtime.signal.addEventListener('abort', logSignal, { once: true });
   const end = await acs.run(running);
+  runtime.signal.removeEventListener('abort', logSignal);
   stopTelemetry();
   runtime.signal.removeEventListener('abort', stopTelemetry);
   statsStop.abort();
+  const saveFailures = await finalSave(
+    { disableEngine: async () => dockerEngine?.close(), save: () => checkpoint.save() },
+    clock,
+    logger,
+    runtime.finalSaveLimits ?? FINAL_SAVE_LIMITS,
+  );
+  if (saveFailures.length > 0) logger.error({ err: saveFailures.join('; ') }, 'Error saving state before final shutdown');
   await Promise.all([telemetry, spotDraining, statsRun]);
-  await dockerEngine?.close();
   introspectionStop.abort();
   await (await introspection)?.close();
   await taskEndpoints.close();
@@ -435,9 +455,12 @@ async function startAgent(config: AgentConfig, metadata: InstanceMetadata, runti
     return ExitCode.terminal;
   }
   if (updater.performed.aborted) {
+    // Upstream exits for the update whatever the final save did.
     logger.info('Exiting with the update exit code: ecs-init loads the staged image and restarts the agent');
     return ExitCode.update;
   }
+  // Terminal, as upstream: the agent was asked to stop, so it must not be restarted.
+  if (saveFailures.length > 0) return ExitCode.terminal;
   logger.info('Agent stopped');
   return ExitCode.success;
 }
@@ -465,8 +488,17 @@ async function serveIntrospection(
   return undefined;
 }
 
-/** The saved instance, unless it belongs to another EC2 instance; a saved cluster must match the configured one. */
-async function restoreInstance(store: InstanceStateStore, config: AgentConfig, ec2InstanceId: string | undefined, logger: Logger): Promise<SavedInstance | undefined> {
+/**
+ * The saved instance, unless it belongs to another EC2 instance (then the whole saved state is dropped:
+ * `forgetSavedState`); a saved cluster must match the configured one.
+ */
+async function restoreInstance(
+  store: InstanceStateStore,
+  config: AgentConfig,
+  ec2InstanceId: string | undefined,
+  logger: Logger,
+  forgetSavedState: () => void,
+): Promise<SavedInstance | undefined> {
   let saved: SavedInstance | undefined;
   try {
     saved = await store.load();
@@ -476,6 +508,7 @@ async function restoreInstance(store: InstanceStateStore, config: AgentConfig, e
   if (!saved) return undefined;
   if (saved.ec2InstanceId && ec2InstanceId && saved.ec2InstanceId !== ec2InstanceId) {
     logger.warn({ savedInstanceId: saved.ec2InstanceId, instanceId: ec2InstanceId }, 'Data mismatch; saved EC2 instance ID differs from this instance; registering as a new container instance');
+    forgetSavedState();
     return undefined;
   }
   const configured = config.cluster.name ?? DEFAULT_CLUSTER_NAME;
