@@ -61,6 +61,8 @@ describe('dist/amazon-ecs-agent', () => {
     expect(agent.output.text.trim().split('\n').filter((line) => !line.startsWith('level='))).toEqual([]);
     agent.process.kill('SIGTERM');
     await expect(agent.exited).resolves.toBe(0);
+    expect(agent.output.text).toContain('msg="Agent received termination signal" signal=SIGTERM');
+    expect(agent.output.text).toContain('msg="Saved the agent state before shutting down"');
     expect(agent.output.text).toContain('msg="Agent stopped"');
   });
 

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { DEFAULT_CREDENTIALS, LocalControlPlane } from '../../control-plane/src';
@@ -170,6 +171,53 @@ describe('the agent against the local control plane', () => {
     const second = await describeInstance(harness, 'default');
     expect(second.containerInstanceArn).toBe(first.containerInstanceArn);
     expect(second.attributes!.find((a) => a.name === 'stack')?.value).toBe('prod');
+  });
+
+  it('keeps the task-manifest sequence number across a restart: a manifest not newer than it is discarded unacked', async () => {
+    const savedSeqNumber = () => (JSON.parse(readFileSync(path.join(harness.agentDir, STATE_FILE_NAME), 'utf8')) as { Data: { latestSeqNumberTaskManifest?: number } }).Data.latestSeqNumberTaskManifest;
+    const send = (arn: string, type: string, message: Record<string, unknown>) => harness.controlPlane.sendRawAcsFrame(arn, JSON.stringify({ type, message: { containerInstanceArn: arn, ...message } }));
+    const connected = async (arn: string) => {
+      await waitFor('the agent to connect', async () => (await describeInstance(harness, 'default')).agentConnected);
+      return arn;
+    };
+    agent = startAgent(harness);
+    const arn = await connected((await describeInstance(harness, 'default')).containerInstanceArn!);
+    expect(send(arn, 'PayloadMessage', { messageId: 'payload-50', seqNum: 50, tasks: [] })).toBe(true);
+    await waitFor('the payload ack', () => activity(arn)?.acks.includes('payload-50'));
+    await expect(agent.stop()).resolves.toBe(0);
+    expect(savedSeqNumber()).toBe(50);
+    await waitFor('the control plane to see the agent gone', async () => (await describeInstance(harness, 'default')).agentConnected === false);
+
+    agent = startAgent(harness);
+    await connected(arn);
+    // Manifests are handled in order: once the newer one is acked, the older ones were seen first.
+    expect(send(arn, 'TaskManifestMessage', { messageId: 'manifest-40', timeline: 40, tasks: [] })).toBe(true);
+    expect(send(arn, 'TaskManifestMessage', { messageId: 'manifest-50', timeline: 50, tasks: [] })).toBe(true);
+    expect(send(arn, 'TaskManifestMessage', { messageId: 'manifest-60', timeline: 60, tasks: [] })).toBe(true);
+    await waitFor('the newer manifest ack', () => activity(arn)?.acks.includes('manifest-60'));
+    expect(activity(arn)!.acks.filter((id) => id.startsWith('manifest-'))).toEqual(['manifest-60']);
+    expect(savedSeqNumber()).toBe(60);
+    await expect(agent.stop()).resolves.toBe(0);
+    agent = undefined;
+  });
+
+  it('exits 5 without hanging when the final save does not finish in time', async () => {
+    agent = startAgent(harness, {}, { finalSaveLimits: { engineDisableMs: 5_000, saveMs: 200 } });
+    await waitFor('the agent to connect', async () => (await describeInstance(harness, 'default')).agentConnected);
+    // The checkpoint is written to <file>.tmp first: a FIFO there blocks that open until a reader comes.
+    const fifo = path.join(harness.agentDir, `${STATE_FILE_NAME}.tmp`);
+    execFileSync('mkfifo', [fifo]);
+    try {
+      await expect(agent.stop()).resolves.toBe(5);
+      expect(agent.logger.records.filter((r) => r.level === 'error').map((r) => [r.msg, r.fields.err])).toEqual([
+        ['Error saving state before final shutdown', 'final save: timed out after 200 ms trying to save the state to disk'],
+      ]);
+    } finally {
+      // Releases the abandoned write (it then fails on the closed pipe) so nothing is left blocked.
+      closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
+      rmSync(fifo, { force: true });
+    }
+    agent = undefined;
   });
 
   it('refuses with exit code 5 to start when the saved state belongs to another cluster', async () => {
