@@ -22,7 +22,7 @@ import {
 } from '../dockerclient';
 import type { EngineContext } from './engine-context';
 import { changeFromInspect, healthFromInspect, OOM_ERROR } from './inspect-state';
-import { planTask, type Step } from './planner';
+import { planTask, stopTimeoutSeconds, type Step } from './planner';
 import { buildStateChange } from './state-change-builder';
 import { applyContainerChange, updateDesiredStatus, updateKnownStatus, type ContainerChange } from './task-status-rules';
 
@@ -31,6 +31,16 @@ const STEP_TARGET: Record<Step['kind'], ContainerStatus> = { pull: 'PULLED', cre
 const STOP_CALL_BUFFER_MS = 120_000;
 /** A stop that failed in a way worth retrying is tried again after this. */
 const STOP_RETRY_MS = 5_000;
+/**
+ * After the cleanup wait, cleanup waits for ECS to have been told the task STOPPED: checked this often,
+ * this many times (upstream task_manager.go: stoppedSentWaitInterval 30 s, maxStoppedWaitTimes
+ * 72 h / 30 s). Then cleanup is given up and the containers stay.
+ */
+export const STOP_REPORT_CHECK_INTERVAL_MS = 30_000;
+export const STOP_REPORT_MAX_CHECKS = (72 * 3_600_000) / STOP_REPORT_CHECK_INTERVAL_MS;
+
+/** Where a stopped task is on its way to cleanup. */
+type CleanupPhase = 'none' | 'waiting' | 'awaitingReport' | 'cleaning';
 
 /**
  * One task under the engine (upstream's managedTask), as a reconciler: every event (a finished
@@ -46,11 +56,15 @@ export class ManagedTask {
   #drainTimer: NodeJS.Timeout | undefined;
   #wakeTimer: NodeJS.Timeout | undefined;
   #steadyTimer: NodeJS.Timeout | undefined;
-  #cleanupTimer: NodeJS.Timeout | undefined;
   #scheduled = false;
   #gateOpen = false;
-  #stoppedHandled = false;
-  #cleaning = false;
+  #cleanupPhase: CleanupPhase = 'none';
+  /**
+   * A container known STOPPED that Docker shows running again is stopped once per task (upstream's
+   * unexpectedStart): after that a start from elsewhere is left alone, as someone debugging it or
+   * another tool managing it may mean it.
+   */
+  #restopped = false;
   #closed = false;
   readonly #volumes = new Map<string, Promise<void>>();
   /** Containers Docker reported OOM-killed; their die event then carries upstream's OOM reason. */
@@ -77,7 +91,7 @@ export class ManagedTask {
   close(): void {
     this.#closed = true;
     this.#abort.abort();
-    for (const timer of [this.#drainTimer, this.#wakeTimer, this.#steadyTimer, this.#cleanupTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.#drainTimer, this.#wakeTimer, this.#steadyTimer]) if (timer) clearTimeout(timer);
   }
 
   /** Checkpoints in the background; a failed write is logged, the next change writes again. */
@@ -105,7 +119,7 @@ export class ManagedTask {
   /** A Docker event for one of this task's containers. */
   async onDockerEvent(event: ContainerEvent): Promise<void> {
     const container = this.task.containers.find((candidate) => candidate.runtimeId === event.id);
-    if (!container) return;
+    if (!container || this.#closed) return;
     switch (event.action) {
       case 'health_status': {
         const status = event.health === 'healthy' ? 'HEALTHY' : event.health === 'unhealthy' ? 'UNHEALTHY' : 'UNKNOWN';
@@ -193,6 +207,12 @@ export class ManagedTask {
   }
 
   #apply(container: Container, change: ContainerChange, health?: Container['health']): void {
+    if (container.knownStatus === 'STOPPED' && isContainerRunning(change.status)) {
+      // Statuses only move forward: a stopped container seen running again is not RUNNING again.
+      // Docker's StartedAt tells a new start from a stale answer about the start that came before.
+      if (change.startedAt === undefined || change.startedAt !== container.startedAt) this.#onStoppedContainerRunning(container);
+      return;
+    }
     if (health && health.status !== container.health.status) container.health = health;
     const moved = applyContainerChange(container, change);
     if (moved) this.context.logger.info({ taskArn: this.task.arn, container: container.name, knownStatus: container.knownStatus, exitCode: container.knownExitCode }, 'Container status changed');
@@ -237,6 +257,31 @@ export class ManagedTask {
     this.#wakeTimer = plan.wakeAt === undefined ? undefined : setTimeout(() => this.poke(), Math.max(0, plan.wakeAt - now.getTime()) + 5);
     if (plan.stuck) this.#handleStuck();
     this.#armSteadyCheck();
+  }
+
+  /** Someone started a container the task had done with (a `docker start`, a restart policy...). */
+  #onStoppedContainerRunning(container: Container): void {
+    if (this.#closed) return;
+    const { docker, logger, settings } = this.context;
+    const fields = { taskArn: this.task.arn, container: container.name, runtimeId: container.runtimeId };
+    if (this.#restopped) {
+      logger.info(fields, 'Stopped container is running again; leaving it running (this task re-stopped one already)');
+      return;
+    }
+    this.#restopped = true;
+    logger.warn(fields, 'Stopped container is running again; stopping it once');
+    const timeoutSeconds = stopTimeoutSeconds(container, Math.max(1, Math.round(settings.stopTimeoutMs / 1000)));
+    // In flight as a stop, its die event is taken as the stop (no inspect).
+    this.#inFlight.set(container.name, 'STOPPED');
+    docker
+      .stopContainer(container.runtimeId!, timeoutSeconds, { timeoutMs: timeoutSeconds * 1000 + STOP_CALL_BUFFER_MS })
+      .catch((error: unknown) => {
+        if (!(error instanceof NoSuchContainerError)) logger.warn({ ...fields, err: (error as Error).message }, 'Cannot re-stop container');
+      })
+      .finally(() => {
+        this.#inFlight.delete(container.name);
+        this.poke();
+      });
   }
 
   /** Nothing can move: upstream stops the task, or forces it STOPPED when it was already stopping. */
@@ -480,28 +525,50 @@ export class ManagedTask {
   }
 
   #onStopped(): void {
-    if (!this.#stoppedHandled) {
-      this.#stoppedHandled = true;
+    if (this.#cleanupPhase === 'none') {
+      this.#cleanupPhase = 'waiting';
       if (this.task.stopSequenceNumber > 0) this.context.stopSequence.done(this.task.stopSequenceNumber);
       if (this.#steadyTimer) clearTimeout(this.#steadyTimer);
-      // Containers told to stop never started: nothing more to do with them until cleanup.
-      const { cleanupWaitMs, cleanupWaitJitterMs } = this.context.settings;
-      const stoppedAt = Date.parse(this.task.knownTime ?? this.context.clock.now().toISOString());
-      const due = stoppedAt + cleanupWaitMs + this.context.random() * cleanupWaitJitterMs;
-      this.#cleanupTimer = setTimeout(() => {
-        this.#cleanupTimer = undefined;
-        this.poke();
-      }, Math.max(0, due - this.context.clock.now().getTime()));
-      this.#cleanupTimer.unref();
+      void this.#cleanupWhenReported();
       return;
     }
-    // Cleanup only after the wait, and only once ECS knows the task stopped.
-    if (this.#cleanupTimer || this.#cleaning || this.task.sentStatus !== 'STOPPED') return;
-    this.#cleaning = true;
-    void this.#cleanup();
+    // Reported while cleanup waited for it (the report's acknowledgement pokes): clean up now.
+    if (this.#cleanupPhase === 'awaitingReport' && this.#stopReported()) void this.#cleanup();
+  }
+
+  #stopReported(): boolean {
+    return !taskStatusBefore(this.task.sentStatus, 'STOPPED');
+  }
+
+  /**
+   * Cleanup after ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION (+ jitter) from the task's STOPPED, and only
+   * once ECS knows the task stopped. A stop never reported within the checks gives cleanup up, as
+   * upstream: the containers stay, the task stays in the state and the checkpoint but is no longer
+   * managed (a Docker event changes nothing), until the agent restarts and starts over with it.
+   */
+  async #cleanupWhenReported(): Promise<void> {
+    const { clock, settings, logger } = this.context;
+    const signal = this.#abort.signal;
+    const stoppedAt = Date.parse(this.task.knownTime ?? clock.now().toISOString());
+    const due = stoppedAt + settings.cleanupWaitMs + this.context.random() * settings.cleanupWaitJitterMs;
+    await clock.sleep(Math.max(0, due - clock.now().getTime()), signal);
+    for (let check = 1; check <= STOP_REPORT_MAX_CHECKS; check++) {
+      if (this.#closed || this.#cleanupPhase === 'cleaning') return;
+      if (this.#stopReported()) {
+        void this.#cleanup();
+        return;
+      }
+      this.#cleanupPhase = 'awaitingReport';
+      logger.warn({ taskArn: this.task.arn, sentStatus: this.task.sentStatus, check, maxChecks: STOP_REPORT_MAX_CHECKS }, 'Cleanup waits until the task has been reported STOPPED');
+      await clock.sleep(STOP_REPORT_CHECK_INTERVAL_MS, signal);
+    }
+    if (this.#closed || this.#cleanupPhase === 'cleaning') return;
+    logger.error({ taskArn: this.task.arn, sentStatus: this.task.sentStatus }, 'Task cleanup given up: its STOPPED was never reported; its containers are left in place');
+    this.close();
   }
 
   async #cleanup(): Promise<void> {
+    this.#cleanupPhase = 'cleaning';
     const { docker, logger } = this.context;
     for (const container of this.task.containers) {
       if (isContainerRunning(container.knownStatus)) continue;
