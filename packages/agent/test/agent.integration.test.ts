@@ -3,6 +3,7 @@ import { closeSync, constants, openSync, readFileSync, rmSync, writeFileSync } f
 import path from 'node:path';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { DEFAULT_CREDENTIALS, LocalControlPlane } from '../../control-plane/src';
+import { unavailableInstanceMetadata } from '../src/credentials';
 import { STATE_FILE_NAME } from '../src/statemanager';
 import { describeInstance, startAgent, startControlPlane, waitFor, type Harness, type RunningAgent } from './agent-harness';
 
@@ -199,6 +200,24 @@ describe('the agent against the local control plane', () => {
     expect(savedSeqNumber()).toBe(60);
     await expect(agent.stop()).resolves.toBe(0);
     agent = undefined;
+  });
+
+  it('drops the saved state of another EC2 instance whole: a new container instance, and its sequence number starts afresh', async () => {
+    const oldArn = 'arn:aws:ecs:us-west-2:123456789012:container-instance/default/0123456789abcdef';
+    writeFileSync(
+      path.join(harness.agentDir, STATE_FILE_NAME),
+      JSON.stringify({ Data: { Cluster: 'default', ContainerInstanceArn: oldArn, EC2InstanceID: 'i-0old', latestSeqNumberTaskManifest: 50 }, Version: 31 }),
+    );
+    agent = startAgent(harness, {}, { instanceMetadata: { ...unavailableInstanceMetadata('tests run off EC2'), instanceId: async () => 'i-0new' } });
+    await waitFor('the agent to connect', async () => (await describeInstance(harness, 'default')).agentConnected);
+    const arn = (await describeInstance(harness, 'default')).containerInstanceArn!;
+    expect(arn).not.toBe(oldArn);
+    harness.controlPlane.sendRawAcsFrame(arn, JSON.stringify({ type: 'TaskManifestMessage', message: { messageId: 'manifest-10', timeline: 10, tasks: [] } }));
+    await waitFor('the manifest ack', () => activity(arn)?.acks.includes('manifest-10'));
+    await expect(agent.stop()).resolves.toBe(0);
+    agent = undefined;
+    const data = (JSON.parse(readFileSync(path.join(harness.agentDir, STATE_FILE_NAME), 'utf8')) as { Data: Record<string, unknown> }).Data;
+    expect(data).toMatchObject({ ContainerInstanceArn: arn, EC2InstanceID: 'i-0new', latestSeqNumberTaskManifest: 10 });
   });
 
   it('exits 5 without hanging when the final save does not finish in time', async () => {
