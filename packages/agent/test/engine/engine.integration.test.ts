@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { waitFor } from '../agent-harness';
 import { buildTaggedBusyboxImage, removeImages } from '../support/busybox-image';
@@ -59,7 +60,7 @@ async function runToStop(def: RegisterTaskDefinitionCommandInput) {
   return bed.waitForStatus(arn!, 'STOPPED', 90_000);
 }
 
-function inspect(id: string): { Config: { Labels: Record<string, string> }; HostConfig: Record<string, unknown> } {
+function inspect(id: string): { Config: { Labels: Record<string, string> }; HostConfig: Record<string, unknown>; State: { Running: boolean } } {
   return JSON.parse(execFileSync('docker', ['inspect', id], { encoding: 'utf8' }))[0];
 }
 
@@ -299,5 +300,28 @@ describe('the Docker task engine', () => {
   test('reports an OOM-killed container with exit code 137 and the OutOfMemoryError reason', async () => {
     const stopped = await runToStop(definition('oom', [container('main', 'exec tail /dev/zero', { memory: 16 })]));
     expect(stopped.containers![0]).toMatchObject({ exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' });
+  });
+
+  test('stops a stopped task container that is started again behind its back, once; a second start is left alone', async () => {
+    // Exits at once on its first run; any later run sleeps (PID 1 ignores SIGTERM: the stop kills it after 2 s).
+    const stopped = await runToStop(definition('restarted', [container('main', '[ -f /ran ] && exec sleep 600; touch /ran; exit 0')]));
+    const id = stopped.containers![0]!.runtimeId!;
+    const engine = agent.engine();
+    await engine.whenReported();
+    const reported = bed.proxy.changesFor(stopped.taskArn!);
+    const noticed = () => agent.logger.records.filter((record) => record.fields.runtimeId === id && /running again/.test(record.msg)).map((record) => record.level);
+    execFileSync('docker', ['start', id]);
+    await waitFor('the agent to notice the start', () => noticed().length === 1, 30_000);
+    expect(noticed()).toEqual(['warn']);
+    const { stdout: exitCode } = await promisify(execFile)('docker', ['wait', id]);
+    expect(exitCode.trim()).toBe('137');
+    execFileSync('docker', ['start', id]);
+    await waitFor('the agent to notice the second start', () => noticed().length === 2, 30_000);
+    expect(noticed()).toEqual(['warn', 'info']);
+    expect(inspect(id).State.Running).toBe(true);
+    const task = engine.tasks().find((candidate) => candidate.arn === stopped.taskArn)!;
+    expect([task.knownStatus, task.containers[0]!.knownStatus, task.containers[0]!.knownExitCode]).toEqual(['STOPPED', 'STOPPED', 0]);
+    await engine.whenReported();
+    expect(bed.proxy.changesFor(stopped.taskArn!)).toEqual(reported);
   });
 });
