@@ -11,7 +11,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { DEFAULT_CREDENTIALS, DEFAULT_REGION } from '../../../control-plane/src';
+import { DEFAULT_CREDENTIALS, DEFAULT_REGION, type LocalControlPlaneOptions } from '../../../control-plane/src';
 import { runAgent, type AgentRuntime } from '../../src/app';
 import { unavailableInstanceMetadata } from '../../src/credentials';
 import type { DockerTaskEngine } from '../../src/engine';
@@ -51,8 +51,9 @@ export class EngineTestBed {
   /** Tasks started here: their cgroups (/ecs/<task id>, task limits are on by default) go at cleanup. */
   readonly taskArns: string[] = [];
 
-  async start(): Promise<this> {
-    this.harness = await startControlPlane();
+  /** `controlPlane`: options over the tests' fast timings (the benchmarks run at production ones). */
+  async start(controlPlane: Partial<LocalControlPlaneOptions> = {}): Promise<this> {
+    this.harness = await startControlPlane(controlPlane);
     this.proxy = new RecordingProxy(this.harness.port);
     this.endpoint = await this.proxy.start();
     await this.harness.api.send(new CreateClusterCommand({ clusterName: this.cluster }));
