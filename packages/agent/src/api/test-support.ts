@@ -1,4 +1,5 @@
 import type { Container } from './container';
+import type { Task } from './task';
 
 /** A NORMAL container in its initial state (desired RUNNING, known NONE), for tests; fields override. */
 export function testContainer(name: string, fields: Partial<Container> = {}): Container {
@@ -27,6 +28,26 @@ export function testContainer(name: string, fields: Partial<Container> = {}): Co
     sentStatus: 'NONE',
     knownPortBindings: [],
     health: { status: 'UNKNOWN' },
+    ...fields,
+  };
+}
+
+/** A bridge-mode task of `containers`, desired RUNNING and known NONE, for tests; fields override. */
+export function testTask(containers: Container[], fields: Partial<Task> = {}): Task {
+  return {
+    arn: 'arn:aws:ecs:us-east-1:000000000000:task/c/1',
+    family: 'f',
+    version: '1',
+    containers,
+    volumes: [],
+    cpu: 0,
+    memory: 0,
+    networkMode: 'bridge',
+    startSequenceNumber: 0,
+    stopSequenceNumber: 0,
+    desiredStatus: 'RUNNING',
+    knownStatus: 'NONE',
+    sentStatus: 'NONE',
     ...fields,
   };
 }

@@ -1,5 +1,5 @@
 import { systemClock } from '@fractal-ecs/common';
-import { testContainer } from '../api/test-support';
+import { testContainer, testTask } from '../api/test-support';
 import type { Task } from '../api';
 import type { ContainerEvent, ContainerInspectInfo, DockerClient } from '../dockerclient';
 import type { PendingStateChange } from '../eventhandler';
@@ -15,21 +15,10 @@ const RUNTIME_ID = 'c0ffee';
 
 /** A task whose one container is RUNNING in Docker, as after a start. */
 function runningTask(): Task {
-  return {
-    arn: 'arn:aws:ecs:us-east-1:000000000000:task/c/1',
-    family: 'f',
-    version: '1',
-    containers: [testContainer('web', { runtimeId: RUNTIME_ID, dockerName: 'ecs-f-1-web-1', knownStatus: 'RUNNING', sentStatus: 'RUNNING' })],
-    volumes: [],
-    cpu: 0,
-    memory: 0,
-    networkMode: 'bridge',
-    startSequenceNumber: 0,
-    stopSequenceNumber: 0,
-    desiredStatus: 'RUNNING',
+  return testTask([testContainer('web', { runtimeId: RUNTIME_ID, dockerName: 'ecs-f-1-web-1', knownStatus: 'RUNNING', sentStatus: 'RUNNING' })], {
     knownStatus: 'RUNNING',
     sentStatus: 'RUNNING',
-  };
+  });
 }
 
 /** Docker that answers a stop at once and counts what the engine asks of it. */

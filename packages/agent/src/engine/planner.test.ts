@@ -1,4 +1,4 @@
-import { testContainer } from '../api/test-support';
+import { testContainer, testTask } from '../api/test-support';
 import type { Container, ContainerDependency, ContainerStatus, Task } from '../api';
 import { planTask, type PlanOptions } from './planner';
 import { applyContainerChange, updateDesiredStatus, updateKnownStatus } from './task-status-rules';
@@ -10,21 +10,7 @@ function container(name: string, fields: Partial<Container> = {}): Container {
 }
 
 function task(...containers: Container[]): Task {
-  return {
-    arn: 'arn:aws:ecs:us-east-1:000000000000:task/c/1',
-    family: 'f',
-    version: '1',
-    containers,
-    volumes: [],
-    cpu: 0,
-    memory: 0,
-    networkMode: 'bridge',
-    startSequenceNumber: 0,
-    stopSequenceNumber: 0,
-    desiredStatus: 'RUNNING',
-    knownStatus: 'NONE',
-    sentStatus: 'NONE',
-  };
+  return testTask(containers);
 }
 
 const dep = (containerName: string, condition: ContainerDependency['condition']): ContainerDependency => ({ containerName, condition });

@@ -1,5 +1,6 @@
 // Parsers of cgroup and proc pseudo-files working on the bytes as read: no text decoding, split, regex
 // or trim per sample, only the numbers and the (interned) names the stats JSON carries.
+import type { NetworkCounters } from './container-sample';
 
 const TAB = 9;
 const NEWLINE = 10;
@@ -132,24 +133,13 @@ export function parseKeyValueLines(bytes: Buffer | undefined): Record<string, nu
   return out;
 }
 
-export interface InterfaceCounters {
-  rxBytes: number;
-  rxPackets: number;
-  rxErrors: number;
-  rxDropped: number;
-  txBytes: number;
-  txPackets: number;
-  txErrors: number;
-  txDropped: number;
-}
-
 const NET_DEV_FIELDS = 16;
 const netDevFields = new Float64Array(NET_DEV_FIELDS);
 
 /** /proc/<pid>/net/dev: counters per interface, loopback left out as Docker does. */
-export function parseNetDev(bytes: Buffer | undefined): Record<string, InterfaceCounters> | undefined {
+export function parseNetDev(bytes: Buffer | undefined): Record<string, NetworkCounters> | undefined {
   if (bytes === undefined) return undefined;
-  const out: Record<string, InterfaceCounters> = {};
+  const out: Record<string, NetworkCounters> = {};
   for (let line = 0; line < bytes.length; ) {
     const lineEnd = endOfLine(bytes, line);
     const next = lineEnd + 1;

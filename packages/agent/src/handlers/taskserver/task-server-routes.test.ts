@@ -1,4 +1,4 @@
-import { testContainer } from '../../api/test-support';
+import { testContainer, testTask } from '../../api/test-support';
 import type { Container, Task } from '../../api';
 import { TaskCredentialsStore } from '../../credentials';
 import type { DockerStatsJson } from '../../stats';
@@ -19,22 +19,7 @@ function container(name: string, fields: Partial<Container> = {}): Container {
 }
 
 function task(arn: string, containers: Container[], fields: Partial<Task> = {}): Task {
-  return {
-    arn,
-    family: 'web',
-    version: '3',
-    containers,
-    volumes: [],
-    cpu: 0,
-    memory: 0,
-    networkMode: 'bridge',
-    startSequenceNumber: 0,
-    stopSequenceNumber: 0,
-    desiredStatus: 'RUNNING',
-    knownStatus: 'RUNNING',
-    sentStatus: 'RUNNING',
-    ...fields,
-  };
+  return testTask(containers, { arn, family: 'web', version: '3', knownStatus: 'RUNNING', sentStatus: 'RUNNING', ...fields });
 }
 
 function runningWeb(fields: Partial<Container> = {}): Container {
