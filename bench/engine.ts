@@ -141,10 +141,13 @@ async function main(): Promise<void> {
   const bed = await new EngineTestBed().start(DEFAULT_TIMINGS);
   const CLUSTER = bed.cluster;
   const proxy = bed.proxy;
+  // The agent runs as it ships: the bundle executed, with its own #! line's Node flags, under the Node
+  // found first on PATH. BENCH_AGENT_NODE_OPTIONS adds flags (e.g. --cpu-prof to see where time goes).
   const startAgent = (node: string, env: Record<string, string> = {}) =>
-    spawn(node, [binary], {
+    spawn(binary, [], {
       env: {
-        PATH: process.env.PATH ?? '',
+        PATH: `${path.dirname(node)}:${process.env.PATH ?? ''}`,
+        ...(process.env.BENCH_AGENT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_AGENT_NODE_OPTIONS } : {}),
         ...bed.agentEnv({
           ECS_EXTERNAL: 'true',
           ECS_AGENT_CONFIG_FILE_PATH: path.join(hostDir, 'none.json'),

@@ -21,9 +21,11 @@ module.exports = new Proxy(unavailable, { get: () => unavailable });`,
 
 /**
  * dist/<name>: an executable ESM entry point run by Node 20+ with every dependency bundled in (what
- * the agent image and the packages embed).
+ * the agent image and the packages embed). `nodeFlags` go on its `#!` line, so they apply whenever the
+ * file is executed (the agent image keeps them on its own `#!` line).
  */
-export function cliBundle(name: string, entry: string): Options {
+export function cliBundle(name: string, entry: string, nodeFlags: readonly string[] = []): Options {
+  const shebang = nodeFlags.length > 0 ? `#!/usr/bin/env -S node ${nodeFlags.join(' ')}` : '#!/usr/bin/env node';
   return {
     entry: { [name]: entry },
     format: ['esm'],
@@ -35,7 +37,7 @@ export function cliBundle(name: string, entry: string): Options {
     splitting: false,
     // CommonJS dependencies call require() for Node built-ins, which an ESM bundle lacks.
     banner: {
-      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+      js: `${shebang}\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);`,
     },
     // Bundled CommonJS code may read __dirname/__filename, which ESM lacks.
     shims: true,

@@ -119,13 +119,20 @@ async function dpkgOwner(/** @type {string} */ file) {
   return (await run('dpkg-query', ['-S', file])).stdout.split(':')[0];
 }
 
-/** The bundle with its `#!/usr/bin/env node` line replaced: the kernel starts the image's Node directly. */
+/**
+ * The bundle with its `#!/usr/bin/env [-S] node [flag]` line replaced: the kernel starts the image's
+ * Node directly, with the bundle's Node flag (the kernel passes what follows the interpreter as one
+ * argument, so there can be one).
+ */
 async function agentScript(/** @type {string} */ bundle) {
   const text = await readFile(bundle, 'utf8').catch(() => {
     throw new Error(`agent bundle ${bundle} is missing: run "pnpm --filter @fractal-ecs/agent run build" first`);
   });
-  const body = text.startsWith('#!') ? text.slice(text.indexOf('\n') + 1) : text;
-  return Buffer.from(`#!${NODE_PATH}\n${body}`);
+  const firstLine = text.startsWith('#!') ? text.slice(0, text.indexOf('\n')) : '';
+  const flags = (/^#!\/usr\/bin\/env (?:-S )?node(?: (.*))?$/.exec(firstLine)?.[1] ?? '').trim();
+  if (/\s/.test(flags)) throw new Error(`the agent bundle's #! line has more than one Node flag (${flags}); the kernel would pass them as one`);
+  const body = firstLine ? text.slice(firstLine.length + 1) : text;
+  return Buffer.from(`#!${NODE_PATH}${flags ? ` ${flags}` : ''}\n${body}`);
 }
 
 function imageConfig(/** @type {string} */ diffId, /** @type {Date} */ created) {
