@@ -43,6 +43,7 @@ export class DockerTaskEngine implements TaskEngine, TrackedContainerSource {
   readonly #reporter: TaskStateReporter;
   readonly #context: EngineContext;
   #events: EventSubscription | undefined;
+  #disabled = false;
 
   constructor(private readonly options: DockerTaskEngineOptions) {
     const random = options.random ?? Math.random;
@@ -101,8 +102,13 @@ export class DockerTaskEngine implements TaskEngine, TrackedContainerSource {
     this.options.images.startCleanup?.();
   }
 
-  /** Stops watching Docker and retrying; containers keep running and the checkpoint keeps the tasks. */
+  /**
+   * Stops watching Docker and retrying; containers keep running and the checkpoint keeps the tasks. From
+   * here on tasks are refused (upstream's Disable): their payload goes unacknowledged, so ACS delivers it
+   * to the next agent rather than to an engine that will not run it.
+   */
   async close(): Promise<void> {
+    this.#disabled = true;
     this.#events?.close();
     this.#reporter.close();
     await this.options.images.stopCleanup?.();
@@ -111,6 +117,7 @@ export class DockerTaskEngine implements TaskEngine, TrackedContainerSource {
   }
 
   async addTask(acs: AcsTask, delivery: TaskDelivery): Promise<void> {
+    if (this.#disabled) throw new Error('the task engine is disabled: the agent is stopping');
     if (!acs.arn) throw new Error('task.arn: expected a task ARN, got nothing');
     const existing = this.#tasks.get(acs.arn);
     if (existing) {
