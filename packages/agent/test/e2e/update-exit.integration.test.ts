@@ -38,6 +38,8 @@ it('exits 42 after PerformUpdate although its introspection port is in use', asy
   );
   const instance = await describeInstance(harness, 'busy-port');
   await waitFor('the introspection retry', () => agent.logger.text().includes('Cannot serve the introspection endpoint; retrying'));
+  // Registration comes before the ACS session the update is offered on.
+  await waitFor('the ACS session', () => harness.controlPlane.acsActivity(instance.containerInstanceArn!)?.heartbeatAcks);
 
   const outcome = await harness.controlPlane.offerUpdate(instance.containerInstanceArn!, tarball);
   expect(outcome.perform).toEqual({ acked: true });
