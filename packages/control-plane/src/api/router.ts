@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ECS_JSON_CONTENT_TYPE, ECS_TARGET_PREFIX } from '@fractal-ecs/agent/wire';
 import { queryRecord, type SigV4Verifier } from '../auth/sigv4-verifier';
+import { readRequestBody } from '../request-body';
 import { createCluster, describeClusters, listClusters } from './clusters';
 import {
   deregisterContainerInstance,
@@ -62,7 +63,7 @@ export async function handleApiRequest(request: IncomingMessage, response: Serve
   const operation = target.startsWith(`${ECS_TARGET_PREFIX}.`) ? target.slice(ECS_TARGET_PREFIX.length + 1) : '';
   try {
     if (request.method !== 'POST') throw new EcsApiError('UnknownOperationException', `Method ${request.method} is not allowed; ECS takes POST`);
-    const text = await readBody(request);
+    const text = await readRequestBody(request, MAX_BODY_BYTES, () => new EcsApiError('ClientException', `request body exceeds ${MAX_BODY_BYTES} bytes`));
     const url = new URL(request.url ?? '/', 'http://local');
     const auth = await options.verifier.verify({
       method: 'POST',
@@ -101,24 +102,6 @@ function parseBody(text: string): Body {
     throw new EcsApiError('SerializationException', `request body must be a JSON object, got ${text.slice(0, 100)}`);
   }
   return body as Body;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new EcsApiError('ClientException', `request body exceeds ${MAX_BODY_BYTES} bytes`));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -6,6 +6,7 @@ import { flattenHeaders, safeDecode } from '../api/router';
 import { queryRecord, type SigV4Verifier } from '../auth/sigv4-verifier';
 import { resourceTypeOf, type Ec2Tag, type EmulatedEc2 } from './emulated-instance';
 import { memberValues, queryList, queryStrings } from './query-params';
+import { readRequestBody } from '../request-body';
 
 const XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,7 +44,7 @@ const ACTIONS: Record<string, Action> = {
 export async function handleEc2QueryRequest(request: IncomingMessage, response: ServerResponse, options: Ec2QueryOptions): Promise<void> {
   let action = '';
   try {
-    const body = await readBody(request);
+    const body = await readRequestBody(request, MAX_BODY_BYTES, () => new Ec2ApiError('RequestEntityTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes`, 413));
     const url = new URL(request.url ?? '/', 'http://local');
     const auth = await options.verifier.verify({ method: 'POST', path: safeDecode(url.pathname), query: queryRecord(url.searchParams), headers: flattenHeaders(request.headers), body });
     if (!auth.ok) {
@@ -144,22 +145,4 @@ function send(response: ServerResponse, status: number, body: string): void {
   const text = `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
   response.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Ec2ApiError('RequestEntityTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes`, 413));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { queryRecord, SigV4Verifier, type Credentials } from '../auth/sigv4-verifier';
 import { flattenHeaders, safeDecode } from '../api/router';
+import { readRequestBody } from '../request-body';
 
 const SERVICES = {
   AmazonEC2ContainerRegistry_V20150921: 'ecr',
@@ -81,7 +82,7 @@ export class EmulatedSecretServices {
     const prefix = prefixOf(target)!;
     const operation = target.slice(prefix.length + 1);
     try {
-      const text = await readBody(request);
+      const text = await readRequestBody(request, MAX_BODY_BYTES, () => serviceError('SerializationException', 'the body is too large', 413));
       await this.#authenticate(request, text, SERVICES[prefix]);
       const body = parse(text);
       const result = this.#run(prefix, operation, body);
@@ -204,22 +205,4 @@ function parse(text: string): Record<string, unknown> {
 
 function serviceError(type: string, message: string, status: number): ServiceError {
   return { type, message, status };
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(serviceError('SerializationException', 'the body is too large', 413));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
