@@ -8,8 +8,8 @@ export const STEADY_STATE_INSPECT_MS = 5 * 60_000;
 export const DRAIN_INTERVAL_MS: readonly [number, number] = [10_000, 30_000];
 
 /** Creates and starts in Docker at once: two per core (four was fastest on 2 cores), at least two. */
-export function defaultDockerCallConcurrency(cores = availableParallelism()): number {
-  return Math.max(2, 2 * cores);
+function dockerCallConcurrency(): number {
+  return Math.max(2, 2 * availableParallelism());
 }
 
 /** The engine's settings from the agent configuration and the registered cluster. */
@@ -26,6 +26,6 @@ export function engineSettings(config: AgentConfig, cluster: string): EngineSett
     sharedVolumeMatchFullConfig: config.containers.sharedVolumeMatchFullConfig,
     steadyStateInspectMs: STEADY_STATE_INSPECT_MS,
     drainIntervalMs: DRAIN_INTERVAL_MS,
-    dockerCallConcurrency: defaultDockerCallConcurrency(),
+    dockerCallConcurrency: dockerCallConcurrency(),
   };
 }
