@@ -103,9 +103,9 @@ export class DockerTaskEngine implements TaskEngine, TrackedContainerSource {
   }
 
   /**
-   * Stops watching Docker and retrying; containers keep running and the checkpoint keeps the tasks. From
-   * here on tasks are refused (upstream's Disable): their payload goes unacknowledged, so ACS delivers it
-   * to the next agent rather than to an engine that will not run it.
+   * Stops watching Docker and retrying; containers keep running. From here on tasks are refused
+   * (upstream's Disable): their payload goes unacknowledged, so ACS delivers it to the next agent rather
+   * than to an engine that will not run it. The agent's final save checkpoints the tasks next.
    */
   async close(): Promise<void> {
     this.#disabled = true;
@@ -113,7 +113,6 @@ export class DockerTaskEngine implements TaskEngine, TrackedContainerSource {
     this.#reporter.close();
     await this.options.images.stopCleanup?.();
     for (const managed of this.#tasks.values()) managed.close();
-    await this.options.checkpoint.save();
   }
 
   async addTask(acs: AcsTask, delivery: TaskDelivery): Promise<void> {
