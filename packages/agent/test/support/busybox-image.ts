@@ -16,7 +16,7 @@ let rootfs: Promise<Buffer> | undefined;
  * the tests' containers read: /etc/passwd and /etc/group with nobody (user tests), /www/index.html (the
  * httpd "nginx" stand-in), /data (the init tests' stand-in agent writes there).
  */
-export function busyboxRootfs(): Promise<Buffer> {
+function busyboxRootfs(): Promise<Buffer> {
   rootfs ??= (async () => {
     const archive = pack();
     const body = buffer(archive as unknown as AsyncIterable<Buffer>);

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { busyboxRootfs, docker } from './busybox-image';
+import { docker, importBusyboxImage } from './busybox-image';
 
 /**
  * A Docker daemon of the test's own, for what the host's daemon cannot be changed to have (extra
@@ -54,7 +54,7 @@ export class ScratchDockerDaemon {
 
   /** Imports the busybox rootfs as `tag`. */
   async importBusybox(tag: string): Promise<void> {
-    await this.docker(['import', '--change', 'ENV PATH=/bin', '-', tag], await busyboxRootfs());
+    await importBusyboxImage([tag], { env: { PATH: '/bin' }, host: this.host });
   }
 
   /**
